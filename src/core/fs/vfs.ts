@@ -1,0 +1,438 @@
+/**
+ * A host's filesystem: an in-memory POSIX-like tree with inodes, permission bits, owners,
+ * times, symlinks, device files and dynamic ("proc") nodes.
+ *
+ * It lives in the core, not the shell, because the machine's daemons read and write it too:
+ * httpd serves /var/www/html and appends to /var/log/httpd/access_log, NetworkManager reads
+ * keyfiles (and refuses ones with insecure permissions, as the real one does), the ipvsadm
+ * unit loads /etc/sysconfig/ipvsadm, and /proc/sys shows the kernel's live values.
+ *
+ * Errors are thrown as FsError with the errno name and libc's strerror text, so commands can
+ * print `cat: /etc/sysctl: No such file or directory` exactly as coreutils does.
+ * File contents are JavaScript strings (text); sizes are reported as UTF-8 byte counts.
+ * Deliberately left out: hard links, sparse files, extended attributes, users other than root.
+ */
+
+export type Errno = 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EACCES' | 'EPERM'
+  | 'EINVAL' | 'ELOOP' | 'ENOSPC' | 'EBUSY' | 'EXDEV' | 'ENAMETOOLONG' | 'EROFS' | 'EIO';
+
+export const STRERROR: Record<Errno, string> = {
+  ENOENT: 'No such file or directory',
+  EEXIST: 'File exists',
+  ENOTDIR: 'Not a directory',
+  EISDIR: 'Is a directory',
+  ENOTEMPTY: 'Directory not empty',
+  EACCES: 'Permission denied',
+  EPERM: 'Operation not permitted',
+  EINVAL: 'Invalid argument',
+  ELOOP: 'Too many levels of symbolic links',
+  ENOSPC: 'No space left on device',
+  EBUSY: 'Device or resource busy',
+  EXDEV: 'Invalid cross-device link',
+  ENAMETOOLONG: 'File name too long',
+  EROFS: 'Read-only file system',
+  EIO: 'Input/output error',
+};
+
+export class FsError extends Error {
+  constructor(readonly code: Errno, readonly path: string) {
+    super(STRERROR[code]);
+    this.name = 'FsError';
+  }
+}
+
+export type InodeKind = 'file' | 'dir' | 'symlink' | 'chardev' | 'proc';
+export type CharDev = 'null' | 'zero' | 'urandom' | 'random' | 'full' | 'tty';
+
+/** A file whose content is computed on read and acted upon on write (/proc/sys/...). */
+export interface ProcOps {
+  read(): string;
+  /** Throws FsError (e.g. EINVAL) to reject a value; absent = read-only (EACCES on write). */
+  write?(data: string): void;
+}
+
+/** A directory whose entries are computed (e.g. /proc/sys/net/ipv4/conf/ has one per NIC). */
+export interface DynDir {
+  list(): string[];
+  get(name: string): Inode | undefined;
+}
+
+export interface Inode {
+  kind: InodeKind;
+  /** Permission bits (0o7777), without the file type. */
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;   // seconds since the epoch
+  ctime: number;
+  atime: number;
+  ino: number;
+  data?: string;                    // file
+  children?: Map<string, Inode>;    // dir
+  dyn?: DynDir;                     // dir with computed entries (merged after `children`)
+  target?: string;                  // symlink
+  dev?: CharDev;                    // chardev
+  proc?: ProcOps;                   // proc
+}
+
+export interface StatResult {
+  kind: InodeKind;
+  mode: number;       // permission bits
+  /** st_mode as the kernel gives it: type bits | permission bits (0o100644 for a plain file). */
+  stMode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtime: number;
+  ctime: number;
+  atime: number;
+  ino: number;
+  nlink: number;
+}
+
+const S_IFMT: Record<InodeKind, number> = {
+  file: 0o100000, dir: 0o040000, symlink: 0o120000, chardev: 0o020000, proc: 0o100000,
+};
+
+const encoder = new TextEncoder();
+export function byteLength(s: string): number {
+  // Fast path for ASCII.
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return encoder.encode(s).length;
+  return s.length;
+}
+
+export interface VfsOptions {
+  /** Seconds since the epoch, for file times. */
+  now: () => number;
+}
+
+export class Vfs {
+  readonly root: Inode;
+  umask = 0o022;
+  private nextIno = 2;
+  private readonly now: () => number;
+
+  constructor(opts: VfsOptions) {
+    this.now = opts.now;
+    this.root = this.mkInode('dir', 0o555);
+    this.root.ino = 2; // as on ext4/xfs
+  }
+
+  // ---- inode creation -----------------------------------------------------------------
+
+  private mkInode(kind: InodeKind, mode: number): Inode {
+    const t = this.now();
+    const n: Inode = { kind, mode, uid: 0, gid: 0, mtime: t, ctime: t, atime: t, ino: this.nextIno++ };
+    if (kind === 'dir') n.children = new Map();
+    return n;
+  }
+
+  /** A detached proc node, for DynDir providers. */
+  procNode(ops: ProcOps, mode = ops.write ? 0o644 : 0o444): Inode {
+    const n = this.mkInode('proc', mode);
+    n.proc = ops;
+    return n;
+  }
+
+  /** A detached directory with computed entries, for DynDir providers. */
+  dynDirNode(dyn: DynDir, mode = 0o555): Inode {
+    const n = this.mkInode('dir', mode);
+    n.dyn = dyn;
+    return n;
+  }
+
+  // ---- path resolution ---------------------------------------------------------------------
+
+  /** Join `path` onto `cwd` and normalise `.`/`..`/`//` lexically (no symlink resolution). */
+  static normalize(cwd: string, path: string): string {
+    const abs = path.startsWith('/') ? path : (cwd.endsWith('/') ? cwd : cwd + '/') + path;
+    const out: string[] = [];
+    for (const part of abs.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') out.pop();
+      else out.push(part);
+    }
+    return '/' + out.join('/');
+  }
+
+  private child(dir: Inode, name: string): Inode | undefined {
+    return dir.children?.get(name) ?? dir.dyn?.get(name);
+  }
+
+  /**
+   * Resolve an absolute path to its inode. `follow` = follow a final symlink.
+   * Returns the inode and its canonical path.
+   */
+  private walk(path: string, follow: boolean, depth = 0): { node: Inode; path: string } {
+    if (depth > 40) throw new FsError('ELOOP', path);
+    if (!path.startsWith('/')) throw new FsError('ENOENT', path);
+    const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    let node = this.root;
+    const stack: Inode[] = [];
+    const names: string[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (node.kind !== 'dir') throw new FsError('ENOTDIR', path);
+      if (part === '..') {
+        if (stack.length) { node = stack.pop()!; names.pop(); }
+        continue;
+      }
+      const next = this.child(node, part);
+      if (!next) throw new FsError('ENOENT', path);
+      const last = i === parts.length - 1;
+      if (next.kind === 'symlink' && (!last || follow)) {
+        const base = '/' + names.join('/');
+        const target = Vfs.normalize(base, next.target!);
+        const rest = parts.slice(i + 1).join('/');
+        return this.walk(rest ? `${target}/${rest}` : target, follow, depth + 1);
+      }
+      stack.push(node);
+      names.push(part);
+      node = next;
+    }
+    return { node, path: '/' + names.join('/') };
+  }
+
+  private parentOf(path: string): { dir: Inode; name: string } {
+    const i = path.lastIndexOf('/');
+    const parentPath = i <= 0 ? '/' : path.slice(0, i);
+    const name = path.slice(i + 1);
+    const { node } = this.walk(parentPath, true);
+    if (node.kind !== 'dir') throw new FsError('ENOTDIR', path);
+    return { dir: node, name };
+  }
+
+  // ---- queries -----------------------------------------------------------------------------
+
+  exists(path: string): boolean {
+    try { this.walk(path, true); return true; } catch { return false; }
+  }
+
+  lookup(path: string, follow = true): Inode {
+    return this.walk(path, follow).node;
+  }
+
+  realpath(path: string): string {
+    return this.walk(path, true).path;
+  }
+
+  isDir(path: string): boolean {
+    try { return this.walk(path, true).node.kind === 'dir'; } catch { return false; }
+  }
+
+  stat(path: string): StatResult { return this.statOf(this.walk(path, true).node); }
+  lstat(path: string): StatResult { return this.statOf(this.walk(path, false).node); }
+
+  statOf(n: Inode): StatResult {
+    let size = 0;
+    if (n.kind === 'file') size = byteLength(n.data ?? '');
+    else if (n.kind === 'dir') size = 6 + 12 * ((n.children?.size ?? 0) + (n.dyn ? 0 : 0));
+    else if (n.kind === 'symlink') size = byteLength(n.target ?? '');
+    const nlink = n.kind === 'dir' ? 2 + [...(n.children?.values() ?? [])].filter((c) => c.kind === 'dir').length : 1;
+    return {
+      kind: n.kind, mode: n.mode, stMode: S_IFMT[n.kind] | n.mode, uid: n.uid, gid: n.gid, size,
+      mtime: n.mtime, ctime: n.ctime, atime: n.atime, ino: n.ino, nlink,
+    };
+  }
+
+  /** Names in a directory, in insertion order (callers sort, as ls does). */
+  readdir(path: string): string[] {
+    const { node } = this.walk(path, true);
+    if (node.kind !== 'dir') throw new FsError('ENOTDIR', path);
+    const names = [...(node.children?.keys() ?? [])];
+    if (node.dyn) for (const n of node.dyn.list()) if (!node.children?.has(n)) names.push(n);
+    return names;
+  }
+
+  readlink(path: string): string {
+    const { node } = this.walk(path, false);
+    if (node.kind !== 'symlink') throw new FsError('EINVAL', path);
+    return node.target!;
+  }
+
+  /** The whole content of a regular (or proc) file. Device files read as empty here. */
+  readFile(path: string): string {
+    const { node } = this.walk(path, true);
+    return this.readNode(node, path);
+  }
+
+  readNode(node: Inode, path = ''): string {
+    switch (node.kind) {
+      case 'dir': throw new FsError('EISDIR', path);
+      case 'file': node.atime = this.now(); return node.data ?? '';
+      case 'proc': return node.proc!.read();
+      case 'chardev': return '';
+      default: throw new FsError('EINVAL', path);
+    }
+  }
+
+  // ---- mutation ----------------------------------------------------------------------------
+
+  /**
+   * Write (or append to) a file, creating it with `mode & ~umask` (default 0666 & ~umask)
+   * if it does not exist. Writing to /dev/null discards; to a proc node calls its writer.
+   */
+  writeFile(path: string, data: string, opts: { append?: boolean; mode?: number; exclusive?: boolean } = {}): void {
+    let node: Inode | undefined;
+    try { node = this.walk(path, true).node; } catch (e) {
+      if (!(e instanceof FsError) || e.code !== 'ENOENT') throw e;
+    }
+    if (node) {
+      if (opts.exclusive) throw new FsError('EEXIST', path);
+      this.writeNode(node, data, !!opts.append, path);
+      return;
+    }
+    // Create: the parent must exist (a dangling symlink's target is created, as open(O_CREAT) does).
+    let target = path;
+    try {
+      const l = this.walk(path, false);
+      if (l.node.kind === 'symlink') target = Vfs.normalize(path.slice(0, path.lastIndexOf('/') + 1) || '/', l.node.target!);
+    } catch { /* not a symlink */ }
+    const { dir, name } = this.parentOf(target);
+    if (!name) throw new FsError('EISDIR', path);
+    if (!dir.children || (dir.dyn && !dir.children.size && dir.mode === 0o555)) throw new FsError('EACCES', path);
+    const f = this.mkInode('file', (opts.mode ?? 0o666) & ~this.umask);
+    f.data = data;
+    dir.children.set(name, f);
+    dir.mtime = dir.ctime = this.now();
+  }
+
+  writeNode(node: Inode, data: string, append: boolean, path = ''): void {
+    switch (node.kind) {
+      case 'dir': throw new FsError('EISDIR', path);
+      case 'file':
+        node.data = append ? (node.data ?? '') + data : data;
+        node.mtime = node.ctime = this.now();
+        return;
+      case 'proc':
+        if (!node.proc!.write) throw new FsError('EACCES', path);
+        node.proc!.write(data);
+        return;
+      case 'chardev':
+        if (node.dev === 'full') throw new FsError('ENOSPC', path);
+        return;
+      default: throw new FsError('EINVAL', path);
+    }
+  }
+
+  mkdir(path: string, opts: { parents?: boolean; mode?: number } = {}): void {
+    const mode = (opts.mode ?? 0o777) & ~this.umask;
+    if (opts.parents) {
+      const parts = path.split('/').filter(Boolean);
+      let cur = '';
+      for (const p of parts) {
+        cur += '/' + p;
+        let n: Inode | undefined;
+        try { n = this.walk(cur, true).node; } catch (e) {
+          if (!(e instanceof FsError) || e.code !== 'ENOENT') throw e;
+        }
+        if (n) { if (n.kind !== 'dir') throw new FsError('ENOTDIR', cur); continue; }
+        this.mkdir(cur, { mode: opts.mode });
+      }
+      return;
+    }
+    if (this.existsNoFollow(path)) throw new FsError('EEXIST', path);
+    const { dir, name } = this.parentOf(path);
+    if (!dir.children) throw new FsError('EACCES', path);
+    dir.children.set(name, this.mkInode('dir', mode));
+    dir.mtime = dir.ctime = this.now();
+  }
+
+  private existsNoFollow(path: string): boolean {
+    try { this.walk(path, false); return true; } catch { return false; }
+  }
+
+  rmdir(path: string): void {
+    const { node } = this.walk(path, false);
+    if (node.kind !== 'dir') throw new FsError('ENOTDIR', path);
+    if (node === this.root) throw new FsError('EBUSY', path);
+    if ((node.children?.size ?? 0) > 0 || node.dyn) throw new FsError(node.dyn ? 'EPERM' : 'ENOTEMPTY', path);
+    const { dir, name } = this.parentOf(path);
+    dir.children!.delete(name);
+    dir.mtime = dir.ctime = this.now();
+  }
+
+  /** Remove a non-directory (unlink(2)). */
+  unlink(path: string): void {
+    const { node } = this.walk(path, false);
+    if (node.kind === 'dir') throw new FsError('EISDIR', path);
+    const { dir, name } = this.parentOf(path);
+    if (!dir.children?.has(name)) throw new FsError('EPERM', path);
+    dir.children.delete(name);
+    dir.mtime = dir.ctime = this.now();
+  }
+
+  rename(from: string, to: string): void {
+    const { node } = this.walk(from, false);
+    const src = this.parentOf(from);
+    if (!src.dir.children?.has(src.name)) throw new FsError('EPERM', from);
+    let destNode: Inode | undefined;
+    try { destNode = this.walk(to, false).node; } catch { /* new name */ }
+    if (destNode === node) return;
+    if (destNode) {
+      if (destNode.kind === 'dir' && node.kind !== 'dir') throw new FsError('EISDIR', to);
+      if (destNode.kind !== 'dir' && node.kind === 'dir') throw new FsError('ENOTDIR', to);
+      if (destNode.kind === 'dir' && (destNode.children?.size ?? 0) > 0) throw new FsError('ENOTEMPTY', to);
+    }
+    if (node.kind === 'dir') {
+      // Refuse to move a directory into itself.
+      const a = Vfs.normalize('/', from), b = Vfs.normalize('/', to);
+      if (b.startsWith(a + '/')) throw new FsError('EINVAL', to);
+    }
+    const dst = this.parentOf(to);
+    if (!dst.dir.children) throw new FsError('EACCES', to);
+    src.dir.children.delete(src.name);
+    dst.dir.children.set(dst.name, node);
+    const t = this.now();
+    src.dir.mtime = dst.dir.mtime = node.ctime = t;
+  }
+
+  symlink(target: string, path: string): void {
+    if (this.existsNoFollow(path)) throw new FsError('EEXIST', path);
+    const { dir, name } = this.parentOf(path);
+    if (!dir.children) throw new FsError('EACCES', path);
+    const n = this.mkInode('symlink', 0o777);
+    n.target = target;
+    dir.children.set(name, n);
+  }
+
+  /** Attach a prepared inode (device file, proc node, dynamic dir) at `path`. */
+  mount(path: string, node: Inode): void {
+    const { dir, name } = this.parentOf(path);
+    dir.children!.set(name, node);
+  }
+
+  mknodChar(path: string, dev: CharDev, mode = 0o666): void {
+    const n = this.mkInode('chardev', mode);
+    n.dev = dev;
+    this.mount(path, n);
+  }
+
+  chmod(path: string, mode: number): void {
+    const { node } = this.walk(path, true);
+    node.mode = mode & 0o7777;
+    node.ctime = this.now();
+  }
+
+  chown(path: string, uid: number, gid: number): void {
+    const { node } = this.walk(path, true);
+    node.uid = uid; node.gid = gid;
+    node.ctime = this.now();
+  }
+
+  /** touch: update times, creating an empty file if needed. */
+  touch(path: string, time?: number): void {
+    const t = time ?? this.now();
+    if (!this.exists(path)) this.writeFile(path, '');
+    const { node } = this.walk(path, true);
+    node.mtime = node.atime = t;
+  }
+
+  /** Write a file with exact mode and owner, creating parent directories (for presets). */
+  install(path: string, data: string, mode = 0o644): void {
+    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
+    this.mkdir(dir, { parents: true, mode: 0o755 | this.umask });
+    this.writeFile(path, data);
+    this.chmod(path, mode);
+  }
+}
