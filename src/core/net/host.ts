@@ -19,16 +19,18 @@ import type { Rng } from '../sim/rng.ts';
 import type { DropCode } from '../sim/frameLog.ts';
 import { Hook, HookTable, Verdict, type Skb } from '../netfilter/hooks.ts';
 import {
-  ArpOp, BROADCAST_MAC, EMPTY, EtherType, IcmpType, IcmpUnreach, IpProto, ZERO_MAC, fmtIp, prefixMask, sameSubnet,
+  ArpOp, BROADCAST_MAC, EtherType, IcmpType, IcmpUnreach, IpProto, ZERO_MAC, fmtIp, prefixMask, sameSubnet,
   type ArpRepr, type EthernetRepr, type IcmpRepr, type Ipv4Addr, type Ipv4Repr, type MacAddr,
 } from '../wire/types.ts';
 import type { NetContext } from './context.ts';
 import { Dev, type DevKind, type IfAddr } from './dev.ts';
+import { icmpQuote, icmpUnquote } from './icmpQuote.ts';
 import { NeighTable, type Neigh } from './neigh.ts';
 import { RouteTable, type Route } from './route.ts';
 import type { Segment } from './segment.ts';
 import { Sysctl } from './sysctl.ts';
 import { TcpStack } from './tcp.ts';
+import { Systemd } from '../services/systemd.ts';
 import { UdpStack } from './udp.ts';
 
 export type HostRole = 'client' | 'director' | 'realserver' | 'router' | 'gateway' | 'host';
@@ -80,6 +82,8 @@ export class Host {
   readonly tcp: TcpStack;
   readonly udp: UdpStack;
   readonly rng: Rng;
+  /** Userland: systemd and its units (daemons). */
+  readonly sd: Systemd;
   readonly packages = new Set<string>();
   readonly modules = new Set<string>();
   powered = true;
@@ -109,6 +113,7 @@ export class Host {
     });
     this.tcp = new TcpStack(this);
     this.udp = new UdpStack(this);
+    this.sd = new Systemd(this);
     const lo = this.addDev('lo', 'loopback', ZERO_MAC);
     lo.mtu = 65536;
     this.addAddr('lo', 0x7f000001 as Ipv4Addr, 8, { scope: 'host', owner: 'kernel' });
@@ -234,6 +239,7 @@ export class Host {
 
   powerOff(): void {
     if (!this.powered) return;
+    this.sd.halt();
     this.powered = false;
     this.tcp.reset();
     this.emit({ kind: 'power', on: false });
@@ -498,6 +504,11 @@ export class Host {
     const hn = this.hostname;
     const ip = skb.ip;
     const r = this.lookupRoute(ip.dst);
+    if (r && r.type === 'blackhole') {
+      const why = (this.ext.blackholeReason as string | undefined) ?? 'blackhole route';
+      this.drop(skb, `${hn}: ${fmtIp(ip.dst)}: ${why}`, 'no-route');
+      return;
+    }
     if (!r || r.type !== 'unicast') {
       this.drop(skb, `${hn}: no route to ${fmtIp(ip.dst)}`, 'no-route');
       this.icmpError(skb, IcmpType.DestUnreachable, r?.type === 'prohibit' ? IcmpUnreach.AdminProhibited : r ? IcmpUnreach.Host : IcmpUnreach.Net);
@@ -794,7 +805,7 @@ export class Host {
     }
     if (icmp.type === IcmpType.DestUnreachable || icmp.type === IcmpType.TimeExceeded) {
       // Tell the socket that sent the quoted packet.
-      const inner = quotedPacket(icmp.payload);
+      const inner = icmpUnquote(icmp.payload);
       if (!inner) return;
       const errno = icmp.type === IcmpType.TimeExceeded ? 'EHOSTUNREACH'
         : icmp.code === IcmpUnreach.Port ? 'ECONNREFUSED'
@@ -807,7 +818,7 @@ export class Host {
 
   /** The original IP header plus 8 bytes of its payload, as an ICMP error quotes it. */
   icmpQuote(ip: Ipv4Repr): Uint8Array {
-    return quoteFn ? quoteFn(ip) : EMPTY;
+    return icmpQuote(ip);
   }
 
   /** icmp_send(): an error about `skb` back to its source (never about ICMP errors or broadcasts). */
@@ -836,10 +847,3 @@ export type HostEvent =
   | { kind: 'power'; on: boolean }
   | { kind: 'module'; name: string };
 
-/** Set by the wire module once loaded (avoids a hard import cycle for ICMP quoting). */
-let quoteFn: ((ip: Ipv4Repr) => Uint8Array) | null = null;
-let unquoteFn: ((b: Uint8Array) => Ipv4Repr | null) | null = null;
-export function setIcmpQuoting(q: (ip: Ipv4Repr) => Uint8Array, uq: (b: Uint8Array) => Ipv4Repr | null): void {
-  quoteFn = q; unquoteFn = uq;
-}
-function quotedPacket(b: Uint8Array): Ipv4Repr | null { return unquoteFn ? unquoteFn(b) : null; }
