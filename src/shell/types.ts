@@ -109,6 +109,8 @@ export interface Command {
   readonly name: string;
   /** The package that provides the command; absent = always installed. */
   readonly pkg?: string;
+  /** Where the command is installed (`/usr/sbin/ipvsadm`); default `/usr/bin/NAME`. */
+  readonly path?: string;
   run(ctx: CmdContext): Co<number>;
 }
 
