@@ -41,7 +41,7 @@ export class VrrpView {
 
   get version(): number { return this.buf[this.off] >> 4; }
   get type(): number { return this.buf[this.off] & 15; }
-  setVersionType(version: number, type: number): void { this.buf[this.off] = (version << 4) | (type & 15); }
+  setVersionAndType(version: number, type: number): void { this.buf[this.off] = (version << 4) | (type & 15); }
   get vrid(): number { return this.buf[this.off + VRRP_FIELD.VRID]; }
   set vrid(v: number) { this.buf[this.off + VRRP_FIELD.VRID] = v; }
   get priority(): number { return this.buf[this.off + VRRP_FIELD.PRIORITY]; }
