@@ -1,0 +1,10 @@
+/**
+ * The everyday utilities (coreutils, grep, sed, gawk, util-linux bits, procps bits) as one
+ * list for the shell's command registry.
+ */
+import type { Command } from '../types.ts';
+import { cat, less, more, rev, tac } from './cat.ts';
+
+export const coreutilsCommands: Command[] = [
+  cat, tac, rev, more, less,
+];
