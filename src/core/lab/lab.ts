@@ -40,6 +40,7 @@ export class Lab implements NetContext {
   readonly capture: FrameLog;
   readonly epochUs: number;
   readonly hosts: Host[] = [];
+  private readonly hostIndex: (Host | undefined)[] = [];
   readonly segments: Segment[] = [];
   /** Per-host loopback pseudo-segments ("lo@lvs"), created on first use. */
   private readonly loopSegs = new Map<number, Segment>();
@@ -86,6 +87,7 @@ export class Lab implements NetContext {
   addHost(hostname: string, role: HostRole = 'host'): Host {
     const h = new Host(this, this.nextHostId++, hostname, role);
     this.hosts.push(h);
+    this.hostIndex[h.id] = h;
     this.emit({ kind: 'topology' });
     return h;
   }
@@ -94,6 +96,7 @@ export class Lab implements NetContext {
     h.powerOff();
     for (const d of h.devs.values()) if (d.segment) d.segment.ports.delete(d);
     this.hosts.splice(this.hosts.indexOf(h), 1);
+    this.hostIndex[h.id] = undefined;
     this.emit({ kind: 'topology' });
   }
 
@@ -104,7 +107,7 @@ export class Lab implements NetContext {
       ?? this.hosts.find((h) => (h.ext.labName as string | undefined)?.toLowerCase() === n);
   }
 
-  hostById(id: number): Host | undefined { return this.hosts.find((h) => h.id === id); }
+  hostById(id: number): Host | undefined { return this.hostIndex[id]; }
 
   /** A deterministic VMware-style MAC (00:0c:29:xx:xx:xx) for a new NIC. */
   vmwareMac(label: string): MacAddr {

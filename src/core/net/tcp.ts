@@ -457,17 +457,42 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+/** Connections keyed by remote (addr·65536+port), then local (addr·65536+port): exact doubles, no strings. */
+class ConnTable {
+  private readonly byRemote = new Map<number, Map<number, TcpSocket>>();
+  size = 0;
+  get(laddr: number, lport: number, raddr: number, rport: number): TcpSocket | undefined {
+    return this.byRemote.get(raddr * 65536 + rport)?.get(laddr * 65536 + lport);
+  }
+  set(s: TcpSocket): void {
+    const rk = s.raddr * 65536 + s.rport;
+    let m = this.byRemote.get(rk);
+    if (!m) { m = new Map(); this.byRemote.set(rk, m); }
+    if (!m.has(s.laddr * 65536 + s.lport)) this.size++;
+    m.set(s.laddr * 65536 + s.lport, s);
+  }
+  delete(s: TcpSocket): void {
+    const rk = s.raddr * 65536 + s.rport;
+    const m = this.byRemote.get(rk);
+    if (!m) return;
+    const lk = s.laddr * 65536 + s.lport;
+    if (m.get(lk) !== s) return;
+    m.delete(lk);
+    this.size--;
+    if (m.size === 0) this.byRemote.delete(rk);
+  }
+  *values(): IterableIterator<TcpSocket> { for (const m of this.byRemote.values()) yield* m.values(); }
+}
+
 export class TcpStack {
-  private readonly conns = new Map<string, TcpSocket>();
+  private readonly conns = new ConnTable();
+  private portRange: [number, number] = [32768, 60999];
+  private portRangeRaw = '';
   private readonly listeners: Listener[] = [];
   private portCursor: number;
 
   constructor(readonly host: Host) {
     this.portCursor = host.rng.u32();
-  }
-
-  private static key(laddr: number, lport: number, raddr: number, rport: number): string {
-    return `${laddr}:${lport}>${raddr}:${rport}`;
   }
 
   sysInt(key: string, dflt: number): number {
@@ -520,29 +545,33 @@ export class TcpStack {
     if (lport < 0) return 'EADDRNOTAVAIL';
     const s = new TcpSocket(this, owner);
     s.laddr = laddr; s.lport = lport; s.raddr = raddr; s.rport = rport; s.bindDev = opts.bindDev;
-    this.conns.set(TcpStack.key(laddr, lport, raddr, rport), s);
+    this.conns.set(s);
     s.startConnect();
     return s;
   }
 
   private ephemeral(laddr: number, raddr: number, rport: number): number {
-    const [lo, hi] = (this.host.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999').split(/\s+/).map(Number);
+    const raw = this.host.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999';
+    if (raw !== this.portRangeRaw) { this.portRangeRaw = raw; const [a, b] = raw.split(/\s+/).map(Number); this.portRange = [a, b]; }
+    const [lo, hi] = this.portRange;
     const span = hi - lo + 1;
-    let off = this.portCursor % span;
-    off -= off & 1;
-    for (let i = 0; i < span; i += 2) {
-      const p = lo + ((off + i) % span);
-      if (!this.conns.has(TcpStack.key(laddr, p, raddr, rport)) && !this.listeners.some((l) => l.port === p)) {
-        this.portCursor = (this.portCursor + i + 2 + (this.host.rng.u32() & 0xe)) >>> 0;
-        return p;
+    // As inet_hash_connect: start at a pseudo-random offset, try even ports first, then odd.
+    const start = this.portCursor % span;
+    for (const parity of [0, 1]) {
+      let off = start - (start & 1) + parity;
+      for (let i = 0; i < span; i += 2, off += 2) {
+        const p = lo + (off % span);
+        if (!this.conns.get(laddr, p, raddr, rport) && !this.listeners.some((l) => l.port === p)) {
+          this.portCursor = (this.portCursor + i + 2 + (this.host.rng.u32() & 0xe)) >>> 0;
+          return p;
+        }
       }
     }
     return -1;
   }
 
   remove(s: TcpSocket): void {
-    const k = TcpStack.key(s.laddr, s.lport, s.raddr, s.rport);
-    if (this.conns.get(k) === s) this.conns.delete(k);
+    this.conns.delete(s);
   }
 
   /** Power loss: every socket vanishes without a word on the wire. */
@@ -553,8 +582,7 @@ export class TcpStack {
   /** A TCP segment was delivered locally. */
   rcv(skb: Skb, t: TcpRepr, dev: Dev): void {
     const ip = skb.ip;
-    const k = TcpStack.key(ip.dst, t.dstPort, ip.src, t.srcPort);
-    let s = this.conns.get(k);
+    let s = this.conns.get(ip.dst, t.dstPort, ip.src, t.srcPort);
     if (s && s.state === 'TIME_WAIT' && t.flags & TcpFlag.SYN && !(t.flags & TcpFlag.ACK) && seqLt(s.rcvNxt, t.seq)) {
       // A new SYN on a TIME_WAIT 4-tuple with a higher sequence number reopens it (tcp_timewait_state_process).
       s.destroy();
@@ -566,8 +594,8 @@ export class TcpStack {
       if (l) {
         const ns = new TcpSocket(this, l.owner);
         ns.listener = l;
-        ns.bindDev = undefined;
-        this.conns.set(k, ns);
+        ns.laddr = ip.dst; ns.lport = t.dstPort; ns.raddr = ip.src; ns.rport = t.srcPort;
+        this.conns.set(ns);
         ns.acceptSyn(ip, t);
         return;
       }
@@ -594,13 +622,13 @@ export class TcpStack {
 
   /** A locally sent segment could not be delivered (ARP failure). */
   hostUnreachable(ip: Ipv4Repr, t: TcpRepr, e: NetErrno): void {
-    this.conns.get(TcpStack.key(ip.src, t.srcPort, ip.dst, t.dstPort))?.icmpError(e);
+    this.conns.get(ip.src, t.srcPort, ip.dst, t.dstPort)?.icmpError(e);
   }
 
   /** An ICMP error quoting one of our segments. */
   icmpError(inner: Ipv4Repr, e: NetErrno): void {
     const t = inner.payload;
     if (t.kind !== 'tcp') return;
-    this.conns.get(TcpStack.key(inner.src, t.srcPort, inner.dst, t.dstPort))?.icmpError(e);
+    this.conns.get(inner.src, t.srcPort, inner.dst, t.dstPort)?.icmpError(e);
   }
 }
