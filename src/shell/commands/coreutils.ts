@@ -4,7 +4,9 @@
  */
 import type { Command } from '../types.ts';
 import { cat, less, more, rev, tac } from './cat.ts';
+import { ls } from './ls.ts';
 
 export const coreutilsCommands: Command[] = [
   cat, tac, rev, more, less,
+  ls,
 ];
