@@ -68,6 +68,8 @@ export interface Inode {
   atime: number;
   ino: number;
   data?: string;                    // file
+  /** Cached UTF-8 size of `data` (-1 or absent: unknown). */
+  bytes?: number;
   children?: Map<string, Inode>;    // dir
   dyn?: DynDir;                     // dir with computed entries (merged after `children`)
   target?: string;                  // symlink
@@ -110,6 +112,9 @@ export class Vfs {
   readonly root: Inode;
   umask = 0o022;
   private nextIno = 2;
+  /** Resolved absolute paths (followed), valid until the tree's shape changes. */
+  private readonly pathCache = new Map<string, { node: Inode; path: string }>();
+  private bump(): void { this.pathCache.clear(); }
   private readonly now: () => number;
 
   constructor(opts: VfsOptions) {
@@ -164,6 +169,21 @@ export class Vfs {
    * Returns the inode and its canonical path.
    */
   private walk(path: string, follow: boolean, depth = 0): { node: Inode; path: string } {
+    if (follow && depth === 0) {
+      const hit = this.pathCache.get(path);
+      if (hit) return hit;
+      const r = this.walkUncached(path, true, 0);
+      if (!this.viaDyn && this.pathCache.size < 10_000) this.pathCache.set(path, r);
+      return r;
+    }
+    return this.walkUncached(path, follow, depth);
+  }
+
+  /** Set by walkUncached when the last walk went through a computed directory (not cacheable). */
+  private viaDyn = false;
+
+  private walkUncached(path: string, follow: boolean, depth = 0): { node: Inode; path: string } {
+    if (depth === 0) this.viaDyn = false;
     if (depth > 40) throw new FsError('ELOOP', path);
     if (!path.startsWith('/')) throw new FsError('ENOENT', path);
     const parts = path.split('/').filter((p) => p !== '' && p !== '.');
@@ -179,12 +199,13 @@ export class Vfs {
       }
       const next = this.child(node, part);
       if (!next) throw new FsError('ENOENT', path);
+      if (node.dyn) this.viaDyn = true;
       const last = i === parts.length - 1;
       if (next.kind === 'symlink' && (!last || follow)) {
         const base = '/' + names.join('/');
         const target = Vfs.normalize(base, next.target!);
         const rest = parts.slice(i + 1).join('/');
-        return this.walk(rest ? `${target}/${rest}` : target, follow, depth + 1);
+        return this.walkUncached(rest ? `${target}/${rest}` : target, follow, depth + 1);
       }
       stack.push(node);
       names.push(part);
@@ -225,7 +246,10 @@ export class Vfs {
 
   statOf(n: Inode): StatResult {
     let size = 0;
-    if (n.kind === 'file') size = byteLength(n.data ?? '');
+    if (n.kind === 'file') {
+      if (n.bytes === undefined || n.bytes < 0) n.bytes = byteLength(n.data ?? '');
+      size = n.bytes;
+    }
     else if (n.kind === 'dir') size = 6 + 12 * ((n.children?.size ?? 0) + (n.dyn ? 0 : 0));
     else if (n.kind === 'symlink') size = byteLength(n.target ?? '');
     const nlink = n.kind === 'dir' ? 2 + [...(n.children?.values() ?? [])].filter((c) => c.kind === 'dir').length : 1;
@@ -294,6 +318,7 @@ export class Vfs {
     const f = this.mkInode('file', (opts.mode ?? 0o666) & ~this.umask);
     f.data = data;
     dir.children.set(name, f);
+    this.bump();
     dir.mtime = dir.ctime = this.now();
   }
 
@@ -301,6 +326,8 @@ export class Vfs {
     switch (node.kind) {
       case 'dir': throw new FsError('EISDIR', path);
       case 'file':
+        if (append && node.bytes !== undefined && node.bytes >= 0) node.bytes += byteLength(data);
+        else node.bytes = -1;
         node.data = append ? (node.data ?? '') + data : data;
         node.mtime = node.ctime = this.now();
         return;
@@ -335,6 +362,7 @@ export class Vfs {
     const { dir, name } = this.parentOf(path);
     if (!dir.children) throw new FsError('EACCES', path);
     dir.children.set(name, this.mkInode('dir', mode));
+    this.bump();
     dir.mtime = dir.ctime = this.now();
   }
 
@@ -349,6 +377,7 @@ export class Vfs {
     if ((node.children?.size ?? 0) > 0 || node.dyn) throw new FsError(node.dyn ? 'EPERM' : 'ENOTEMPTY', path);
     const { dir, name } = this.parentOf(path);
     dir.children!.delete(name);
+    this.bump();
     dir.mtime = dir.ctime = this.now();
   }
 
@@ -359,6 +388,7 @@ export class Vfs {
     const { dir, name } = this.parentOf(path);
     if (!dir.children?.has(name)) throw new FsError('EPERM', path);
     dir.children.delete(name);
+    this.bump();
     dir.mtime = dir.ctime = this.now();
   }
 
@@ -382,6 +412,7 @@ export class Vfs {
     const dst = this.parentOf(to);
     if (!dst.dir.children) throw new FsError('EACCES', to);
     src.dir.children.delete(src.name);
+    this.bump();
     dst.dir.children.set(dst.name, node);
     const t = this.now();
     src.dir.mtime = dst.dir.mtime = node.ctime = t;
@@ -394,12 +425,14 @@ export class Vfs {
     const n = this.mkInode('symlink', 0o777);
     n.target = target;
     dir.children.set(name, n);
+    this.bump();
   }
 
   /** Attach a prepared inode (device file, proc node, dynamic dir) at `path`. */
   mount(path: string, node: Inode): void {
     const { dir, name } = this.parentOf(path);
     dir.children!.set(name, node);
+    this.bump();
   }
 
   mknodChar(path: string, dev: CharDev, mode = 0o666): void {

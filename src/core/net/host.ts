@@ -96,6 +96,16 @@ export class Host {
   readonly ext: Record<string, unknown> = {};
   /** Listeners for host events (power, link, address changes) — daemons like NetworkManager subscribe. */
   private readonly listeners = new Set<(ev: HostEvent) => void>();
+  /**
+   * Bumped whenever addresses or link states change. Code that changes `dev.addrs` or
+   * `dev.up` directly instead of through addAddr/delAddr/setLinkUp must call `invalidate()`.
+   */
+  private addrGen = 0;
+  private localCacheGen = -1;
+  private localCache = new Map<number, Dev>();
+  private routeCacheGen = -1;
+  private routeCacheAddrGen = -1;
+  private routeCache = new Map<number, Route | null>();
 
   constructor(readonly net: NetContext, id: number, hostname: string, role: HostRole = 'host') {
     this.id = id;
@@ -139,9 +149,13 @@ export class Host {
   }
 
   emit(ev: HostEvent): void {
+    if (ev.kind !== 'hostname') this.addrGen++;
     for (const l of [...this.listeners]) l(ev);
     this.net.changed(ev.kind, this.id);
   }
+
+  /** Drop cached address and route lookups (after changing devices or addresses directly). */
+  invalidate(): void { this.addrGen++; }
 
   // ---- devices -----------------------------------------------------------------------------
 
@@ -321,11 +335,15 @@ export class Host {
    */
   localDev(addr: number): Dev | null {
     if ((addr & 0xff000000) >>> 0 === LOOPBACK_NET) return this.devs.get('lo') ?? null;
-    for (const d of this.devs.values()) {
-      if (!d.up) continue;
-      for (const a of d.addrs) if (a.addr === addr) return d;
+    if (this.localCacheGen !== this.addrGen) {
+      this.localCache.clear();
+      for (const d of this.devs.values()) {
+        if (!d.up) continue;
+        for (const a of d.addrs) if (!this.localCache.has(a.addr)) this.localCache.set(a.addr, d);
+      }
+      this.localCacheGen = this.addrGen;
     }
-    return null;
+    return this.localCache.get(addr) ?? null;
   }
 
   isLocal(addr: number): boolean { return this.localDev(addr) !== null; }
@@ -350,7 +368,14 @@ export class Host {
 
   /** Main-table lookup (no local table). */
   lookupRoute(dst: number): Route | null {
-    return this.routes.lookup(dst, this.usable);
+    if (this.routeCacheGen !== this.routes.gen || this.routeCacheAddrGen !== this.addrGen || this.routeCache.size > 4096) {
+      this.routeCache.clear();
+      this.routeCacheGen = this.routes.gen;
+      this.routeCacheAddrGen = this.addrGen;
+    }
+    let r = this.routeCache.get(dst);
+    if (r === undefined) { r = this.routes.lookup(dst, this.usable); this.routeCache.set(dst, r); }
+    return r;
   }
 
   /**

@@ -46,14 +46,25 @@ export interface NeighCallbacks {
 
 const QUEUE_MAX = 101; // unres_qlen_bytes 212992 / ~2 KB truesize, as the kernel ends up with
 
+/** Entries per device, keyed by address (numbers, not strings: this is on every packet's path). */
+class NeighMap {
+  private readonly byDev = new Map<string, Map<number, Neigh>>();
+  get(dev: string, ip: number): Neigh | undefined { return this.byDev.get(dev)?.get(ip); }
+  set(n: Neigh): void {
+    let m = this.byDev.get(n.dev);
+    if (!m) { m = new Map(); this.byDev.set(n.dev, m); }
+    m.set(n.ip, n);
+  }
+  delete(n: Neigh): void { this.byDev.get(n.dev)?.delete(n.ip); }
+  *values(): IterableIterator<Neigh> { for (const m of this.byDev.values()) yield* m.values(); }
+}
+
 export class NeighTable {
-  private readonly map = new Map<string, Neigh>();
+  private readonly map = new NeighMap();
 
   constructor(private readonly q: EventQueue, private readonly rng: Rng, private readonly cb: NeighCallbacks) {}
 
-  private key(dev: string, ip: number): string { return dev + '|' + ip; }
-
-  get(dev: string, ip: number): Neigh | undefined { return this.map.get(this.key(dev, ip)); }
+  get(dev: string, ip: number): Neigh | undefined { return this.map.get(dev, ip); }
 
   all(): Neigh[] { return [...this.map.values()]; }
 
@@ -68,7 +79,7 @@ export class NeighTable {
       ip, dev, mac, state, updated: now, confirmed: now, used: now, probes: 0, queue: [], timer: null,
       reachableTime: this.newReachableTime(dev),
     };
-    this.map.set(this.key(dev, ip), n);
+    this.map.set(n);
     return n;
   }
 
@@ -78,7 +89,7 @@ export class NeighTable {
    * A FAILED entry restarts resolution, as the kernel does on the next packet.
    */
   resolve(dev: string, ip: Ipv4Addr, pkt: unknown): MacAddr | null {
-    let n = this.map.get(this.key(dev, ip));
+    let n = this.map.get(dev, ip);
     const now = this.q.now;
     if (!n) {
       n = this.create(dev, ip, 'INCOMPLETE', null);
@@ -176,7 +187,7 @@ export class NeighTable {
    * entry: the first ARP reply wins, as on Linux when two hosts answer for one address.
    */
   update(dev: string, ip: Ipv4Addr, mac: MacAddr, reachable: boolean, create: boolean, override?: boolean): void {
-    let n = this.map.get(this.key(dev, ip));
+    let n = this.map.get(dev, ip);
     const now = this.q.now;
     if (!n) {
       if (!create) return;
@@ -208,7 +219,7 @@ export class NeighTable {
 
   /** Forward progress on a connection through this neighbour (dst_confirm). */
   confirm(dev: string, ip: number): void {
-    const n = this.map.get(this.key(dev, ip));
+    const n = this.map.get(dev, ip);
     if (!n || n.mac === null) return;
     n.confirmed = this.q.now;
     if (n.state === 'DELAY' || n.state === 'PROBE' || n.state === 'STALE') {
@@ -220,7 +231,7 @@ export class NeighTable {
 
   /** `ip neigh add/replace ... lladdr X nud permanent|reachable|stale|noarp`. */
   set(dev: string, ip: Ipv4Addr, mac: MacAddr | null, state: NudState): void {
-    let n = this.map.get(this.key(dev, ip));
+    let n = this.map.get(dev, ip);
     if (!n) n = this.create(dev, ip, state, mac);
     this.q.cancel(n.timer);
     n.timer = null;
@@ -232,11 +243,10 @@ export class NeighTable {
   }
 
   delete(dev: string, ip: number): boolean {
-    const k = this.key(dev, ip);
-    const n = this.map.get(k);
+    const n = this.map.get(dev, ip);
     if (!n) return false;
     this.q.cancel(n.timer);
-    this.map.delete(k);
+    this.map.delete(n);
     return true;
   }
 
@@ -246,11 +256,11 @@ export class NeighTable {
    */
   flush(pred: (n: Neigh) => boolean, includePermanent = false): number {
     let k = 0;
-    for (const [key, n] of this.map) {
+    for (const n of [...this.map.values()]) {
       if (!includePermanent && (n.state === 'PERMANENT' || n.state === 'NOARP')) continue;
       if (!pred(n)) continue;
       this.q.cancel(n.timer);
-      this.map.delete(key);
+      this.map.delete(n);
       k++;
     }
     return k;
@@ -258,7 +268,7 @@ export class NeighTable {
 
   /** Forget everything about a device (it went down or was removed). */
   flushDev(dev: string): void {
-    for (const [key, n] of this.map) if (n.dev === dev) { this.q.cancel(n.timer); this.map.delete(key); }
+    for (const n of [...this.map.values()]) if (n.dev === dev) { this.q.cancel(n.timer); this.map.delete(n); }
   }
 
   /** Drain a resolved entry's queue (called by the host from `resolved`). */

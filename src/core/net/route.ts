@@ -25,11 +25,14 @@ export interface Route {
 
 export class RouteTable {
   routes: Route[] = [];
+  /** Bumped on every change, so callers can cache lookups. */
+  gen = 0;
 
   add(r: Route): 'ok' | 'exists' {
     if (this.routes.some((x) => sameKey(x, r))) return 'exists';
     this.routes.push(r);
     this.sort();
+    this.gen++;
     return 'ok';
   }
 
@@ -38,6 +41,7 @@ export class RouteTable {
     const i = this.routes.findIndex((x) => sameKey(x, r));
     if (i >= 0) this.routes[i] = r; else this.routes.push(r);
     this.sort();
+    this.gen++;
   }
 
   /** Delete the first route matching the given fields (unspecified fields match anything). */
@@ -49,12 +53,13 @@ export class RouteTable {
       (match.metric === undefined || match.metric === null || (x.metric ?? 0) === match.metric) &&
       (match.type === undefined || x.type === match.type));
     if (i < 0) return null;
+    this.gen++;
     return this.routes.splice(i, 1)[0];
   }
 
   removeWhere(pred: (r: Route) => boolean): Route[] {
     const gone = this.routes.filter(pred);
-    if (gone.length) this.routes = this.routes.filter((r) => !pred(r));
+    if (gone.length) { this.routes = this.routes.filter((r) => !pred(r)); this.gen++; }
     return gone;
   }
 

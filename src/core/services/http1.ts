@@ -30,7 +30,14 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "Tue, 14 May 2024 08:00:00 GMT" */
+let lastDateS = -1, lastDate = '';
 export function httpDate(epochS: number): string {
+  if (epochS === lastDateS) return lastDate;
+  lastDateS = epochS;
+  return (lastDate = formatHttpDate(epochS));
+}
+
+function formatHttpDate(epochS: number): string {
   const d = new Date(epochS * 1000);
   const p = (n: number) => String(n).padStart(2, '0');
   return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} GMT`;

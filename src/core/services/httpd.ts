@@ -26,10 +26,13 @@ const SERVICE_TIME = 450;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** [14/May/2024:08:00:01 +0000] */
+let lastClfS = -1, lastClf = '';
 export function clfDate(epochS: number): string {
+  if (epochS === lastClfS) return lastClf;
+  lastClfS = epochS;
   const d = new Date(epochS * 1000);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `[${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000]`;
+  return (lastClf = `[${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000]`);
 }
 
 interface ListenSpec { addr: number; port: number; https: boolean }
@@ -40,6 +43,8 @@ export class Httpd implements ServiceImpl {
   requests = 0;
   bytesServed = 0;
   private docRoot = '/var/www/html';
+  /** Encoded bodies by file, reused while the file's inode number, mtime and size are unchanged. */
+  private bodyCache = new Map<string, { ino: number; mtime: number; size: number; body: Uint8Array }>();
 
   constructor(private readonly host: Host, private readonly sd: Systemd, private readonly pid: number) {}
 
@@ -161,6 +166,7 @@ export class Httpd implements ServiceImpl {
     let file = this.docRoot + (path.startsWith('/') ? path : '/' + path);
     let status = 200;
     let body = '';
+    let cached: Uint8Array | null = null;
     let lastMod = 0;
     let etag = '';
     let ctype = 'text/html; charset=UTF-8';
@@ -175,7 +181,14 @@ export class Httpd implements ServiceImpl {
           file += 'index.html';
         }
         const st = fs.stat(file);
-        body = fs.readFile(file);
+        const c = this.bodyCache.get(file);
+        if (c && c.ino === st.ino && c.mtime === st.mtime && c.size === st.size) cached = c.body;
+        else body = fs.readFile(file);
+        if (!cached) {
+          if (this.bodyCache.size > 64) this.bodyCache.clear();
+          cached = encoder.encode(body);
+          this.bodyCache.set(file, { ino: st.ino, mtime: st.mtime, size: st.size, body: cached });
+        }
         lastMod = st.mtime;
         etag = `"${st.size.toString(16)}-${(st.mtime * 1_000_000).toString(16)}"`;
         if (!file.endsWith('.html') && !file.endsWith('.htm')) ctype = file.endsWith('.txt') ? 'text/plain; charset=UTF-8' : 'text/html; charset=UTF-8';
@@ -190,7 +203,7 @@ export class Httpd implements ServiceImpl {
         }
       }
     }
-    const bodyBytes = encoder.encode(body);
+    const bodyBytes = cached ?? encoder.encode(body);
     const headers: [string, string][] = [['Date', httpDate(nowS)], ['Server', server]];
     if (status === 200) {
       headers.push(['Last-Modified', httpDate(lastMod)], ['ETag', etag], ['Accept-Ranges', 'bytes']);
