@@ -4,9 +4,13 @@
  */
 import type { Command } from '../types.ts';
 import { cat, less, more, rev, tac } from './cat.ts';
+import { date } from './date.ts';
+import { chgrp, chmod, chown, cp, ln, mkdir, mv, rm, rmdir, touch } from './fileops.ts';
 import { ls } from './ls.ts';
 
 export const coreutilsCommands: Command[] = [
   cat, tac, rev, more, less,
   ls,
+  mkdir, rmdir, touch, cp, mv, rm, ln, chmod, chown, chgrp,
+  date,
 ];

@@ -53,6 +53,17 @@ export const q = (s: string): string => shellQuote(s, true);
 /** quotef(): quoted only when needed, as in `cat: x: No such file or directory`. */
 export const qf = (s: string): string => shellQuote(s, false);
 
+/**
+ * quote() in the locale's style, for the messages where coreutils uses it (`mkdir: cannot
+ * create directory ‘d’`, `chown: invalid user: ‘bob’`): curved quotes in a UTF-8 locale
+ * (RHEL's default LANG=en_US.UTF-8), ASCII quotes under LANG=C.
+ */
+export function lq(io: { ctx: CmdContext }, s: string): string {
+  const env = io.ctx.env;
+  const loc = env.get('LC_ALL') || env.get('LC_MESSAGES') || env.get('LANG') || 'en_US.UTF-8';
+  return /utf-?8/i.test(loc) ? `\u2018${s}\u2019` : `'${s}'`;
+}
+
 // ---- errors --------------------------------------------------------------------------------
 
 /** libc's strerror text for an error thrown by the Vfs (or anything else). */
