@@ -6,6 +6,7 @@ import type { Command } from '../types.ts';
 import { cat, less, more, rev, tac } from './cat.ts';
 import { date } from './date.ts';
 import { chgrp, chmod, chown, cp, ln, mkdir, mv, rm, rmdir, touch } from './fileops.ts';
+import { egrep, fgrep, grep } from './grep.ts';
 import { ls } from './ls.ts';
 
 export const coreutilsCommands: Command[] = [
@@ -13,4 +14,5 @@ export const coreutilsCommands: Command[] = [
   ls,
   mkdir, rmdir, touch, cp, mv, rm, ln, chmod, chown, chgrp,
   date,
+  grep, egrep, fgrep,
 ];

@@ -142,6 +142,9 @@ export function translate(src: string, ere: boolean, flavor: Flavor, groupBase =
 
   const bracket = (): void => {
     // src[i] === '['
+    if (flavor === 'grep' && /^\[:[a-z]+:\]/.test(src.slice(i))) {
+      throw new RegexError('character class syntax is [[:space:]], not [:space:]');
+    }
     let j = i + 1;
     let neg = false;
     if (src[j] === '^') { neg = true; j++; }

@@ -189,6 +189,8 @@ export interface OptDef {
   readonly usageStatus?: number;
   /** Treat `-5`-style numbers as operands (seq, expr). */
   readonly numbersAreOperands?: boolean;
+  /** A line printed between the error and "Try ... --help" (grep's `Usage: ...`). */
+  readonly usageLine?: string;
 }
 
 export interface Parsed {
@@ -203,6 +205,10 @@ export function getopt(io: Io, argv: readonly string[], def: OptDef): Parsed | n
   const args: string[] = [];
   const short = def.short ?? '';
   const st = def.usageStatus ?? 1;
+  const tryHelp = (): void => {
+    if (def.usageLine) io.errRaw(def.usageLine + '\n');
+    io.tryHelp();
+  };
   const shortArg = (c: string): number => {
     const k = short.indexOf(c);
     if (k < 0 || c === ':') return -1;
@@ -221,12 +227,12 @@ export function getopt(io: Io, argv: readonly string[], def: OptDef): Parsed | n
       const uniq = new Set(cands.map((c) => c.key ?? c.name));
       if (cands.length === 0 || name === '') {
         io.err(`unrecognized option '${a}'`);
-        io.tryHelp();
+        tryHelp();
         return st;
       }
       if (uniq.size > 1) {
         io.err(`option '${a}' is ambiguous; possibilities:${cands.map((c) => ` '--${c.name}'`).join('')}`);
-        io.tryHelp();
+        tryHelp();
         return st;
       }
       const lo = cands[0];
@@ -234,7 +240,7 @@ export function getopt(io: Io, argv: readonly string[], def: OptDef): Parsed | n
       if (!lo.arg) {
         if (eq >= 0) {
           io.err(`option '--${lo.name}' doesn't allow an argument`);
-          io.tryHelp();
+          tryHelp();
           return st;
         }
         opts.push([key, undefined]);
@@ -243,7 +249,7 @@ export function getopt(io: Io, argv: readonly string[], def: OptDef): Parsed | n
       else if (i + 1 < argv.length) opts.push([key, argv[++i]]);
       else {
         io.err(`option '--${lo.name}' requires an argument`);
-        io.tryHelp();
+        tryHelp();
         return st;
       }
       continue;
@@ -254,7 +260,7 @@ export function getopt(io: Io, argv: readonly string[], def: OptDef): Parsed | n
         const kind = shortArg(c);
         if (kind < 0) {
           io.err(`invalid option -- '${c}'`);
-          io.tryHelp();
+          tryHelp();
           return st;
         }
         if (kind === 0) { opts.push([c, undefined]); continue; }
@@ -262,7 +268,7 @@ export function getopt(io: Io, argv: readonly string[], def: OptDef): Parsed | n
         if (kind === 2) { opts.push([c, undefined]); break; }
         if (i + 1 < argv.length) { opts.push([c, argv[++i]]); break; }
         io.err(`option requires an argument -- '${c}'`);
-        io.tryHelp();
+        tryHelp();
         return st;
       }
       continue;
