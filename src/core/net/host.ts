@@ -256,7 +256,40 @@ export class Host {
     this.sd.halt();
     this.powered = false;
     this.tcp.reset();
+    this.resetKernel();
     this.emit({ kind: 'power', on: false });
+  }
+
+  /**
+   * What the machine forgets when the power goes (memory is lost, disks are not): sockets,
+   * modules (tunl0 goes with ipip), devices' addresses (lo keeps 127.0.0.1), admin state and
+   * MTU, routes, the neighbour table, every netfilter hook an owner other than the kernel
+   * registered (IPVS and iptables also reset their own tables on the power event) and
+   * /proc/sys back to its boot values. The next boot (systemd-sysctl, NetworkManager,
+   * enabled units: see lab/power.ts) builds the runtime state again from the files.
+   */
+  resetKernel(): void {
+    for (const l of [...this.tcp.allListeners()]) this.tcp.unlisten(l);
+    for (const s of [...this.udp.all()]) this.udp.close(s);
+    this.icmpListeners.clear();
+    this.protoListeners.clear();
+    for (const m of [...this.modules]) this.unloadModule(m);
+    for (const d of [...this.devs.values()]) {
+      if (d.kind === 'ipip') { this.removeDev(d.name); continue; }
+      d.addrs = d.kind === 'loopback' ? d.addrs.filter((a) => a.owner === 'kernel') : [];
+      d.up = d.kind === 'loopback';
+      d.promisc = false;
+      if (d.kind === 'ether') d.mtu = 1500;
+      Object.assign(d.stats, { rxPackets: 0, rxBytes: 0, rxDropped: 0, txPackets: 0, txBytes: 0, txDropped: 0 });
+    }
+    this.routes.routes = [];
+    this.neigh.flush(() => true, true);
+    const owners = new Set<string>();
+    for (const hook of [Hook.PREROUTING, Hook.LOCAL_IN, Hook.FORWARD, Hook.LOCAL_OUT, Hook.POSTROUTING]) {
+      for (const e of this.hooks.entries(hook)) if (e.owner !== 'kernel') owners.add(e.owner);
+    }
+    for (const o of owners) this.hooks.unregisterOwner(o);
+    this.sysctl.resetToDefaults();
   }
 
   powerOn(): void {

@@ -65,6 +65,24 @@ export class Sysctl {
   define(key: string, e: SysctlEntry): void {
     this.entries.set(key, e);
     this.sortedCache = null;
+    // The value a key has when it appears is what a reboot brings back (resetToDefaults).
+    if (e.set && key !== 'kernel.hostname') this.initial.set(key, e.get());
+  }
+
+  /** Values of writable keys as they were defined (boot values), for resetToDefaults. */
+  private readonly initial = new Map<string, string>();
+
+  /**
+   * Every writable key back to the value it had when defined: what a reboot does to
+   * /proc/sys before systemd-sysctl applies the files again. kernel.hostname is left alone
+   * (systemd sets it from /etc/hostname at boot).
+   */
+  resetToDefaults(): void {
+    for (const [k, v] of this.initial) {
+      const e = this.entries.get(k);
+      if (!e?.set) continue;
+      try { e.set(v); } catch { /* a key that no longer takes its old value: leave it */ }
+    }
   }
 
   remove(prefix: string): void {
