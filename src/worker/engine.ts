@@ -1,0 +1,720 @@
+/**
+ * The lab worker's core: owns the Lab and its LabSession, runs them in short slices, and
+ * answers the page (protocol.ts). Independent of `self`, so it runs in a Web Worker and in
+ * tests alike: it takes a `post` function and a scheduler.
+ *
+ * Running: each slice lasts at most SLICE_MS of real time; between slices the event loop
+ * delivers the page's messages, so Ctrl-C and typing are handled within one slice. The
+ * virtual clock follows real time through a Pacer (short gaps between frames are skipped).
+ * In animate mode a slice stops right after a frame is put on a wire and holds the lab for
+ * the time the page needs to show that hop, so a student can follow every frame.
+ *
+ * Time travel: the journal of inputs (with their virtual times) is replayed into a fresh Lab
+ * up to the chosen frame; the lab is deterministic, so the past lab carries the same frames,
+ * byte for byte. The live lab is kept aside and comes back unchanged on "live". Typing while
+ * in the past continues from there (the old future is dropped, like a new branch).
+ */
+import { createLab } from '../core/lab/presets.ts';
+import type { Lab } from '../core/lab/lab.ts';
+import type { FrameRecord } from '../core/sim/frameLog.ts';
+import { dissect, StreamTracker, type Field, type Layer } from '../core/wire/dissect.ts';
+import { writePcapng, type PcapFrame } from '../core/wire/pcapng.ts';
+import { APP_HTTP, FrameScan, scanFrame } from '../core/wire/scan.ts';
+import { get16, get32 } from '../core/wire/bytes.ts';
+import { fmtIp } from '../core/wire/types.ts';
+import type { InputEvent, LabSessionApi, PumpResult, TerminalSink } from '../shell/sessionApi.ts';
+import { CaptureView, pointTest, type NicLookup } from './captureView.ts';
+import { checkFilter } from './filter.ts';
+import { Pacer } from './pacer.ts';
+import type {
+  CapturePoint, ClockMode, FieldNode, FrameDetail, FromWorker, Hop, LayerNode, PacketRow, Query, QueryResult,
+  Status, StreamChunk, TcpStream, ToWorker,
+} from './protocol.ts';
+import { hopLabel, RewriteTracker, rowCore } from './rows.ts';
+import { makeSession } from './sessionFactory.ts';
+import { ipvsSnapshot, topologySnapshot } from './snapshot.ts';
+
+export const SLICE_MS = 8;
+/** Real time a hop is held on screen in animate mode at speed 1. */
+export const HOP_MS = 650;
+const STATUS_EVERY_MS = 100;
+const IPVS_EVERY_MS = 200;
+const MAX_HOPS_PER_POST = 400;
+
+export interface EngineHost {
+  post(msg: FromWorker, transfer?: Transferable[]): void;
+  /** Run `fn` soon, after pending messages (MessageChannel in a worker). */
+  soon(fn: () => void): void;
+  /** Run `fn` after `ms`; returns a cancel function. */
+  later(fn: () => void, ms: number): () => void;
+  now(): number;
+}
+
+/** One Lab + session + what the page needs derived from its capture. */
+export class World {
+  readonly tracker = new StreamTracker();
+  readonly rewrites = new RewriteTracker();
+  readonly rewriteOf = new Map<number, string>();
+  /** NIC id → host id. */
+  readonly nicHost = new Map<number, number>();
+  observed = 0;
+  topoVersion = 0;
+  topoDirty = true;
+  ipvsDirty = true;
+  readonly unsubscribe: () => void;
+
+  constructor(readonly lab: Lab, readonly session: LabSessionApi, readonly engineName: string) {
+    this.unsubscribe = lab.on((e) => {
+      if (e.kind === 'topology' || e.what === 'link' || e.what === 'addr' || e.what === 'power' || e.what === 'hostname' || e.what === 'module') this.topoDirty = true;
+      this.ipvsDirty = true;
+    });
+    this.mapNics();
+    this.observed = lab.capture.firstNo - 1;
+  }
+
+  mapNics(): void {
+    this.nicHost.clear();
+    for (const h of this.lab.hosts) for (const d of h.devs.values()) this.nicHost.set(d.id, h.id);
+  }
+
+  hostName(id: number): string { return this.lab.hostById(id)?.hostname ?? `host${id}`; }
+
+  lookup(): NicLookup {
+    const lab = this.lab;
+    return {
+      nic: (host, nic) => {
+        const h = lab.host(host);
+        const d = h?.dev(nic);
+        return h && d ? { id: d.id, segment: d.segment ? d.segment.id : -2, host: h.id } : undefined;
+      },
+      segment: (name) => lab.segment(name)?.id,
+    };
+  }
+}
+
+/** A sink that forwards to the page, or drops everything (replays). */
+function sinkFor(post: EngineHost['post'], muted: () => boolean): TerminalSink {
+  return {
+    output: (host, data) => { if (!muted()) post({ t: 'out', host, data }); },
+    prompt: (host, prompt) => { if (!muted()) post({ t: 'prompt', host, prompt }); },
+    edit: (host, path, content, mode) => { if (!muted()) post({ t: 'edit', host, path, content, mode }); },
+    clear: (host) => { if (!muted()) post({ t: 'clear', host }); },
+  };
+}
+
+export class LabEngine {
+  private live: World | null = null;
+  /** The past lab while time travelling. */
+  private past: World | null = null;
+  private travelAt: number | null = null;
+  /** The live journal (the future, while travelling). */
+  private futureJournal: readonly InputEvent[] = [];
+  private preset = 'nat';
+  private muted = false;
+  private mode: ClockMode = { animate: false, paused: false, speed: 1 };
+  private pacer: Pacer;
+  private holdUntil = 0;
+  private scheduled = false;
+  private cancelTimer: (() => void) | null = null;
+  private pendingHops: Hop[] = [];
+  private view = new CaptureView();
+  private pointSpec: CapturePoint = { kind: 'all' };
+  private filterText = '';
+  private lastStatus = '';
+  private lastStatusAt = -Infinity;
+  private lastIpvs = '';
+  private lastIpvsAt = -Infinity;
+  private lastViewCount = -1;
+  private lastViewGen = -1;
+  private stepWanted = 0;
+  /** A status change was held back by the rate limit: a later slice must send it. */
+  private statusPending = false;
+  private readonly scan = new FrameScan();
+
+  constructor(private readonly host: EngineHost) {
+    this.pacer = new Pacer(0, host.now());
+  }
+
+  private get world(): World { return (this.past ?? this.live)!; }
+
+  // ---- messages ------------------------------------------------------------------------------
+
+  handle(msg: ToWorker): void {
+    try {
+      this.dispatch(msg);
+    } catch (e) {
+      this.host.post({ t: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+    }
+    this.kick();
+  }
+
+  private dispatch(msg: ToWorker): void {
+    if (msg.t === 'init') { this.init(msg.preset, msg.journal); return; }
+    if (!this.live) throw new Error('lab not started');
+    switch (msg.t) {
+      case 'stdin': this.input(); this.world.session.feedStdin(msg.host, msg.text); break;
+      case 'interrupt': this.input(); this.world.session.interrupt(msg.host); break;
+      case 'finishEdit': this.input(); this.world.session.finishEdit(msg.host, msg.content); break;
+      case 'topology': {
+        this.input();
+        const err = this.world.session.topology(msg.op);
+        if (err) this.host.post({ t: 'error', message: err });
+        this.world.topoDirty = true;
+        this.world.mapNics();
+        break;
+      }
+      case 'mode': {
+        const was = this.mode;
+        this.mode = { ...this.mode, ...msg.mode };
+        if (was.animate !== this.mode.animate || was.paused !== this.mode.paused) {
+          this.pacer.rebase(this.world.lab.now, this.host.now());
+          this.holdUntil = 0;
+          this.pendingHops = [];
+        }
+        this.sendStatus(true);
+        break;
+      }
+      case 'step':
+        if (this.past) this.travel(this.travelAt! + 1);
+        else this.stepWanted++;
+        break;
+      case 'travel': this.travel(msg.no); break;
+      case 'view': {
+        this.pointSpec = msg.point;
+        this.filterText = msg.filter;
+        const err = this.view.configure(pointTest(msg.point, this.world.lookup()), msg.filter, this.world.lab.capture);
+        if (err) this.host.post({ t: 'error', message: `filter: ${err}` });
+        this.sendView(true);
+        break;
+      }
+      case 'synth': this.synth(msg.count); break;
+      case 'req': this.request(msg.id, msg.query); break;
+    }
+  }
+
+  private request(id: number, q: Query): void {
+    try {
+      const value = this.answer(q);
+      const transfer = value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : undefined;
+      this.host.post({ t: 'res', id, ok: true, value }, transfer);
+    } catch (e) {
+      this.host.post({ t: 'res', id, ok: false, error: String(e) });
+    }
+  }
+
+  private answer(q: Query): QueryResult[Query['q']] {
+    const w = this.world;
+    switch (q.q) {
+      case 'complete': return w.session.complete(q.host, q.line, q.cursor);
+      case 'enter': {
+        if (w.session.needsMore(q.host, q.text)) return { more: true };
+        this.input();
+        this.world.session.submit(q.host, q.text);
+        return { more: false };
+      }
+      case 'rows': return { gen: this.view.gen, from: q.from, rows: this.rows(q.from, q.to) };
+      case 'detail': return this.detail(q.no);
+      case 'stream': return this.stream(q.no);
+      case 'pcapng': return this.pcapng();
+      case 'checkFilter': return checkFilter(q.text);
+      case 'indexOf': return this.view.indexOf(q.no);
+      case 'journal': return this.live!.session.journal();
+    }
+  }
+
+  // ---- starting ------------------------------------------------------------------------------
+
+  private newWorld(preset: string, muted: boolean): World {
+    const lab = createLab(preset);
+    const sink = sinkFor((m) => this.host.post(m), () => muted || this.muted);
+    const made = makeSession(lab, sink);
+    if (made.error) this.host.post({ t: 'error', message: made.error });
+    return new World(lab, made.session, made.engine);
+  }
+
+  private init(preset: string, journal?: readonly InputEvent[]): void {
+    this.live?.unsubscribe();
+    this.past?.unsubscribe();
+    this.past = null;
+    this.travelAt = null;
+    this.preset = preset;
+    const w = this.newWorld(preset, false);
+    this.live = w;
+    if (journal?.length) {
+      this.muted = true;
+      try { replay(w, journal, Infinity); } finally { this.muted = false; }
+    }
+    this.pacer.rebase(w.lab.now, this.host.now());
+    this.view = new CaptureView();
+    this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture);
+    w.topoVersion++;
+    w.topoDirty = false;
+    this.host.post({ t: 'ready', preset, shells: w.session.shellHosts(), topology: topologySnapshot(w.lab, w.topoVersion), engine: w.engineName });
+    for (const h of w.session.shellHosts()) this.host.post({ t: 'prompt', host: h, prompt: w.session.prompt(h) });
+    this.observe(w);
+    this.flush(true);
+  }
+
+  /** Something the student did: bring the clock up to real time first; leave the past if in it. */
+  private input(): void {
+    if (this.past) this.branch();
+    const w = this.world;
+    if (!this.mode.animate) {
+      const now = this.host.now();
+      w.session.pump(SLICE_MS, () => this.host.now(), this.pacer.target(now));
+    }
+  }
+
+  // ---- running --------------------------------------------------------------------------------
+
+  /** Make sure a slice runs soon. */
+  private kick(): void {
+    if (this.scheduled || !this.live) return;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
+    this.scheduled = true;
+    this.host.soon(() => { this.scheduled = false; this.slice(); });
+  }
+
+  private wakeIn(ms: number): void {
+    if (this.scheduled) return;
+    this.cancelTimer?.();
+    this.cancelTimer = this.host.later(() => { this.cancelTimer = null; this.slice(); }, Math.min(Math.max(ms, 1), 1000));
+  }
+
+  /** One slice: at most SLICE_MS of simulation, then report what changed. */
+  slice(): void {
+    if (!this.live) return;
+    const h = this.host;
+    const t0 = h.now();
+    const w = this.world;
+    const budgetLeft = () => SLICE_MS - (h.now() - t0);
+    let again = false;
+    let wake = Infinity;
+    try {
+      if (this.past) {
+        // The past is frozen: nothing runs until the student steps or goes live.
+      } else if (this.mode.animate) {
+        const r = this.animateSlice(w, t0, budgetLeft);
+        again = r.again;
+        wake = r.wake;
+      } else {
+        let r: PumpResult;
+        for (;;) {
+          const now = h.now();
+          r = w.session.pump(Math.max(1, budgetLeft()), () => h.now(), this.pacer.target(now));
+          this.observe(w);
+          if (budgetLeft() <= 0) { again = true; break; }
+          if (this.pacer.skipGap(w.lab.now, r.nextEvent, h.now())) continue;
+          if (!r.idle && !r.waitingOnTime) { again = true; continue; }
+          break;
+        }
+        if (!again && r.nextEvent < Infinity) wake = this.pacer.delayUntil(r.nextEvent, h.now());
+      }
+    } catch (e) {
+      h.post({ t: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+    }
+    this.flush(false);
+    if (again) this.kick();
+    else if (wake < Infinity) this.wakeIn(this.statusPending ? Math.min(wake, STATUS_EVERY_MS) : wake);
+    else if (this.statusPending || (this.mode.animate && !this.mode.paused)) this.wakeIn(STATUS_EVERY_MS);
+  }
+
+  private animateSlice(w: World, t0: number, budgetLeft: () => number): { again: boolean; wake: number } {
+    const h = this.host;
+    const lab = w.lab;
+    if (this.mode.paused && this.stepWanted === 0) {
+      // Shells may still run (ipvsadm needs no time), but the clock stands still.
+      const r = w.session.pump(Math.max(1, budgetLeft()), () => h.now(), lab.now);
+      this.observe(w);
+      return { again: !r.idle && !r.waitingOnTime && budgetLeft() <= 0, wake: Infinity };
+    }
+    if (!this.mode.paused && t0 < this.holdUntil) return { again: false, wake: this.holdUntil - t0 };
+    const before = lab.capture.lastNo;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const next = lab.q.peekTime();
+      let until: number;
+      if (this.stepWanted > 0) until = next;                       // a step jumps over idle time
+      else {
+        const target = this.pacer.target(h.now());
+        until = next - lab.now <= this.pacer.fastGapUs ? next : Math.min(next, target);
+      }
+      const r = w.session.pump(Math.max(1, budgetLeft()), () => h.now(), until === Infinity ? lab.now : until);
+      this.observe(w);
+      if (lab.capture.lastNo > before) {
+        if (this.stepWanted > 0) this.stepWanted--;
+        const hold = HOP_MS / Math.max(0.05, this.mode.speed);
+        this.holdUntil = h.now() + hold;
+        this.pacer.rebase(lab.now, this.holdUntil);
+        return { again: false, wake: this.mode.paused ? Infinity : hold };
+      }
+      if (budgetLeft() <= 0) return { again: true, wake: Infinity };
+      if (r.nextEvent === Infinity && r.idle) { this.stepWanted = 0; return { again: false, wake: Infinity }; }
+      if (this.stepWanted === 0 && r.nextEvent > this.pacer.target(h.now()) && r.nextEvent - lab.now > this.pacer.fastGapUs) {
+        return { again: false, wake: this.pacer.delayUntil(r.nextEvent, h.now()) };
+      }
+    }
+    return { again: true, wake: Infinity };
+  }
+
+  /** Look at frames logged since last time: trackers, the view, hops for the animation. */
+  private observe(w: World): void {
+    const cap = w.lab.capture;
+    if (w.observed < cap.firstNo - 1) w.observed = cap.firstNo - 1;
+    if (w.observed >= cap.lastNo) return;
+    const animate = this.mode.animate && w === this.world;
+    for (let no = w.observed + 1; no <= cap.lastNo; no++) {
+      const r = cap.get(no)!;
+      w.tracker.observe(r.bytes, no);
+      if (r.to >= 0) {
+        const to = w.nicHost.get(r.to);
+        if (to !== undefined) w.rewrites.received(to, r.time, r.bytes);
+      }
+      if (r.from >= 0) {
+        const from = w.lab.hostById(r.host);
+        const rw = w.rewrites.sent(r.host, r.time, r.bytes, from?.role === 'director');
+        if (rw) {
+          w.rewriteOf.set(no, rw);
+          if (w.rewriteOf.size > 50_000) for (const k of w.rewriteOf.keys()) { w.rewriteOf.delete(k); if (w.rewriteOf.size < 40_000) break; }
+        }
+      }
+      if (animate && r.segment >= 0) this.pendingHops.push(this.hop(w, r));
+    }
+    w.observed = cap.lastNo;
+    if (w === this.world) this.view.update(cap);
+    if (this.pendingHops.length > MAX_HOPS_PER_POST) this.pendingHops.splice(0, this.pendingHops.length - MAX_HOPS_PER_POST);
+  }
+
+  private hop(w: World, r: FrameRecord): Hop {
+    const { label, cls, macs } = hopLabel(r.bytes);
+    let toNics: number[] = [];
+    if (r.to >= 0) toNics = [r.to];
+    else if (!r.drop) {
+      const seg = w.lab.segmentById(r.segment);
+      if (seg) for (const p of seg.ports) if (p.id !== r.from) toNics.push(p.id);
+    }
+    const rw = w.rewriteOf.get(r.no);
+    const mac = rw && rw.startsWith('dst MAC');
+    return {
+      no: r.no, time: r.time, seg: r.segment, fromHost: r.host, fromNic: r.from, toNics, cls,
+      label: mac ? `${label} → MAC ${rw!.slice(rw!.lastIndexOf(' ') + 1)}` : label,
+      macs, rewrite: rw, drop: r.drop ? `${w.hostName(r.drop.host)}: ${r.drop.reason}` : undefined,
+    };
+  }
+
+  /** Send what changed: hops, status, view length, topology, IPVS. */
+  private flush(force: boolean): void {
+    const w = this.world;
+    const now = this.host.now();
+    if (this.pendingHops.length) {
+      this.host.post({ t: 'hops', hops: this.pendingHops });
+      this.pendingHops = [];
+    }
+    if (w.topoDirty) {
+      w.topoDirty = false;
+      w.mapNics();
+      w.topoVersion++;
+      this.host.post({ t: 'topology', topology: topologySnapshot(w.lab, w.topoVersion) });
+      // A NIC capture point may now mean another NIC id.
+      if (this.pointSpec.kind === 'nic') this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture);
+    }
+    if (force || now - this.lastIpvsAt >= IPVS_EVERY_MS) {
+      this.lastIpvsAt = now;
+      if (w.ipvsDirty || force) {
+        w.ipvsDirty = false;
+        const snap = ipvsSnapshot(w.lab);
+        const s = JSON.stringify(snap);
+        if (s !== this.lastIpvs) { this.lastIpvs = s; this.host.post({ t: 'ipvs', ipvs: snap }); }
+      }
+    }
+    this.sendView(force);
+    this.sendStatus(force);
+  }
+
+  private sendView(force: boolean): void {
+    if (!force && this.view.count === this.lastViewCount && this.view.gen === this.lastViewGen) return;
+    this.lastViewCount = this.view.count;
+    this.lastViewGen = this.view.gen;
+    this.host.post({ t: 'view', count: this.view.count, gen: this.view.gen });
+  }
+
+  private sendStatus(force: boolean): void {
+    const now = this.host.now();
+    if (!force && now - this.lastStatusAt < STATUS_EVERY_MS) { this.statusPending = true; return; }
+    this.statusPending = false;
+    const w = this.world;
+    const live = this.live!;
+    const status: Status = {
+      now: w.lab.now,
+      frames: w.lab.capture.total,
+      evicted: w.lab.capture.evicted,
+      busy: w.session.shellHosts().filter((x) => w.session.busy(x)),
+      travelAt: this.travelAt,
+      travelEnd: this.past ? live.lab.capture.lastNo : null,
+      mode: this.mode,
+      engine: w.engineName,
+    };
+    const s = JSON.stringify(status);
+    if (s === this.lastStatus && !force) return;
+    this.lastStatus = s;
+    this.lastStatusAt = now;
+    this.host.post({ t: 'status', status });
+  }
+
+  // ---- time travel ---------------------------------------------------------------------------
+
+  /** Restore the lab as it was right after frame `no`; null goes back to the live lab. */
+  travel(no: number | null): void {
+    const live = this.live!;
+    if (no === null || no >= live.lab.capture.lastNo) {
+      if (!this.past) return;
+      this.past.unsubscribe();
+      this.past = null;
+      this.travelAt = null;
+      this.view.limit = Infinity;
+      this.view.configure(pointTest(this.pointSpec, live.lookup()), this.filterText, live.lab.capture);
+      live.topoDirty = true;
+      live.ipvsDirty = true;
+      this.pacer.rebase(live.lab.now, this.host.now());
+      this.flush(true);
+      return;
+    }
+    no = Math.max(1, no);
+    if (!live.lab.capture.has(no)) throw new Error(`frame ${no} is no longer in the capture`);
+    let w = this.past;
+    // Going forward from the current past continues it; going back replays from the start.
+    if (!w || this.travelAt === null || no < this.travelAt) {
+      this.past?.unsubscribe();
+      this.futureJournal = live.session.journal().slice();
+      w = this.newWorld(this.preset, true);
+      this.past = w;
+      this.cursor = 0;
+    }
+    this.muted = true;
+    try {
+      this.cursor = replayUntilFrame(w, this.futureJournal, this.cursor, no);
+    } finally { this.muted = false; }
+    this.travelAt = no;
+    this.observe(w);
+    this.view.limit = no;
+    this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture);
+    w.topoDirty = true;
+    w.ipvsDirty = true;
+    this.flush(true);
+  }
+
+  /** Journal position the past lab has been replayed to. */
+  private cursor = 0;
+
+  /** Typing in the past: the past becomes the present. */
+  private branch(): void {
+    const p = this.past!;
+    this.live?.unsubscribe();
+    this.live = p;
+    this.past = null;
+    this.travelAt = null;
+    this.view.limit = Infinity;
+    this.view.configure(pointTest(this.pointSpec, p.lookup()), this.filterText, p.lab.capture);
+    this.pacer.rebase(p.lab.now, this.host.now());
+    for (const h of p.session.shellHosts()) {
+      this.host.post({ t: 'out', host: h, data: `\n[time travel: continuing from frame ${p.lab.capture.lastNo}; the later frames are gone]\n` });
+      if (!p.session.busy(h)) this.host.post({ t: 'prompt', host: h, prompt: p.session.prompt(h) });
+    }
+  }
+
+  // ---- the capture pane's requests -------------------------------------------------------------
+
+  private rows(from: number, to: number): PacketRow[] {
+    const w = this.world;
+    const cap = w.lab.capture;
+    const out: PacketRow[] = [];
+    const end = Math.min(to, this.view.count, from + 2000);
+    for (let i = Math.max(0, from); i < end; i++) {
+      const r = cap.get(this.view.at(i));
+      if (!r) continue;
+      const c = rowCore(r.bytes, w.tracker.context(r.no));
+      out.push({
+        no: r.no, time: r.time, seg: r.segment, ...c,
+        fromHost: r.host, toHost: r.to >= 0 ? (w.nicHost.get(r.to) ?? -1) : -1,
+        drop: r.drop ? `${w.hostName(r.drop.host)}: ${r.drop.reason}` : undefined,
+      });
+    }
+    return out;
+  }
+
+  private detail(no: number): FrameDetail | null {
+    const w = this.world;
+    const r = w.lab.capture.get(no);
+    if (!r) return null;
+    const seg = w.lab.segmentById(r.segment);
+    const notes = w.lab.notesOf(no).map((n) => `${w.hostName(n.host)}: ${n.text}`);
+    const drop = r.drop ? `${w.hostName(r.drop.host)}: ${r.drop.reason}` : undefined;
+    const comments = [...(drop ? [`dropped by ${drop}`] : []), ...notes];
+    const d = dissect(r.bytes, { ...w.tracker.context(no), frame: { number: no, timeUs: w.lab.epochUs + r.time, interfaceName: seg?.name ?? 'host-internal', comments } });
+    const rw = w.rewriteOf.get(no);
+    return {
+      no, time: r.time, segName: seg?.name ?? '(inside the host)', bytes: r.bytes.slice(),
+      layers: d.layers.map(layerNode), problems: d.problems, drop, notes: rw ? [`rewritten by ${w.hostName(r.host)}: ${rw}`, ...notes] : notes,
+    };
+  }
+
+  private stream(no: number): TcpStream | null {
+    const w = this.world;
+    const cap = w.lab.capture;
+    const r0 = cap.get(no);
+    if (!r0) return null;
+    const s = scanFrame(r0.bytes, this.scan);
+    const ii = s.innerIp;
+    if (s.l4 !== 6 || ii < 0) return null;
+    const key = (b: Uint8Array, sc: FrameScan) => {
+      const io = sc.ipOff[sc.innerIp];
+      return { a: get32(b, io + 12), b: get32(b, io + 16), ap: get16(b, sc.l4Off), bp: get16(b, sc.l4Off + 2) };
+    };
+    const k = key(r0.bytes, s);
+    const client = { addr: k.a, port: k.ap };
+    const chunks: StreamChunk[] = [];
+    const seen = new Set<string>();
+    let synFound = false;
+    for (const r of cap.range()) {
+      if (this.view.limit < r.no) break;
+      const sc = scanFrame(r.bytes, this.scan);
+      if (sc.l4 !== 6 || sc.innerIp < 0) continue;
+      const x = key(r.bytes, sc);
+      const fwd = x.a === k.a && x.ap === k.ap && x.b === k.b && x.bp === k.bp;
+      const rev = x.a === k.b && x.ap === k.bp && x.b === k.a && x.bp === k.ap;
+      if (!fwd && !rev) continue;
+      const flags = r.bytes[sc.l4Off + 13];
+      if (flags & 2 && !(flags & 16) && !synFound) { synFound = true; client.addr = x.a; client.port = x.ap; }
+      const ps = sc.l4Off + sc.l4Hl, pe = sc.l4End;
+      if (pe <= ps) continue;
+      const id = `${fwd ? 1 : 0}/${get32(r.bytes, sc.l4Off + 4)}`;
+      if (seen.has(id)) continue;  // the same segment seen on another network
+      seen.add(id);
+      let text = '';
+      for (let i = ps; i < pe; i++) text += String.fromCharCode(r.bytes[i]);
+      chunks.push({ fromClient: x.a === client.addr && x.ap === client.port, text, no: r.no });
+    }
+    void APP_HTTP;
+    const A = fmtIp(k.a), B = fmtIp(k.b);
+    return {
+      title: `${A}:${k.ap} ⇄ ${B}:${k.bp}`,
+      chunks,
+      filter: `ip.addr == ${A} and ip.addr == ${B} and tcp.port == ${k.ap} and tcp.port == ${k.bp}`,
+    };
+  }
+
+  private pcapng(): Uint8Array {
+    const w = this.world;
+    const segs = w.lab.captureInterfaces();
+    const ifIndex = new Map<number, number>();
+    const ifaces = segs.map((s, i) => { ifIndex.set(s.id, i); return { name: s.name, description: `LVS Lab ${s.kind}` }; });
+    const internal = ifaces.length;
+    let needInternal = false;
+    const frames: PcapFrame[] = [];
+    const nos = this.view.numbers();
+    for (let i = 0; i < nos.length; i++) {
+      const r = w.lab.capture.get(nos[i]);
+      if (!r) continue;
+      let iface = ifIndex.get(r.segment);
+      if (iface === undefined) { iface = internal; needInternal = true; }
+      const notes = w.lab.notesOf(r.no).map((n) => `${w.hostName(n.host)}: ${n.text}`);
+      const comment = [r.drop ? `dropped by ${w.hostName(r.drop.host)}: ${r.drop.reason}` : '', ...notes].filter(Boolean).join('\n');
+      frames.push({ iface, timeUs: r.time, bytes: r.bytes, comment: comment || undefined });
+    }
+    if (needInternal) ifaces.push({ name: 'host-internal', description: 'packets a host dropped before any wire' });
+    return writePcapng(frames, ifaces, { epochUs: w.lab.epochUs, application: 'LVS Lab' });
+  }
+
+  /** Fill the capture with copies of the frames it has (bench and scroll tests). */
+  private synth(count: number): void {
+    const w = this.live!;
+    const cap = w.lab.capture;
+    const base: FrameRecord[] = [...cap.range()].map((r) => ({ ...r, bytes: r.bytes.slice() }));
+    if (!base.length) return;
+    for (let i = 0; i < count; i++) {
+      const r = base[i % base.length];
+      cap.add(r.bytes, w.lab.now, r.segment, r.from, r.to, r.host);
+    }
+    this.observe(w);
+    this.flush(true);
+  }
+}
+
+function fieldNode(f: Field): FieldNode {
+  return { name: f.name, label: f.label, range: f.range, children: f.children?.map(fieldNode) };
+}
+
+function layerNode(l: Layer): LayerNode {
+  return { name: l.name, abbrev: l.abbrev, summary: l.summary, range: l.range, fields: l.fields.map(fieldNode) };
+}
+
+// ---- replay -------------------------------------------------------------------------------------
+
+/** Real-time budget of one replay pump: generous, but a runaway loop cannot hang the worker. */
+const REPLAY_BUDGET_MS = 5_000;
+const realClock = () => performance.now();
+
+function eventTime(e: InputEvent): number { return e.kind === 'advance' ? e.to : e.at; }
+
+/**
+ * Run the lab up to virtual time `t` (everything due at or before it), one instant at a time,
+ * stopping early once frame `stopAt` exists.
+ */
+function runTo(w: World, t: number, stopAt = Infinity): void {
+  const q = w.lab.q, cap = w.lab.capture;
+  for (let guard = 0; guard < 50_000_000; guard++) {
+    if (cap.lastNo >= stopAt) return;
+    const next = q.peekTime();
+    const until = Math.min(t, next);
+    const r = w.session.pump(REPLAY_BUDGET_MS, realClock, until === Infinity ? w.lab.now : until);
+    if (cap.lastNo >= stopAt) return;
+    if (q.peekTime() === Infinity && (r.idle || r.waitingOnTime)) {
+      if (t < Infinity && w.lab.now < t) w.session.pump(REPLAY_BUDGET_MS, realClock, t);
+      return;
+    }
+    if (w.lab.now >= t && q.peekTime() > t && (r.idle || r.waitingOnTime)) return;
+  }
+}
+
+function apply(w: World, e: InputEvent): void {
+  const s = w.session;
+  switch (e.kind) {
+    case 'line': s.submit(e.host, e.text); break;
+    case 'stdin': s.feedStdin(e.host, e.text); break;
+    case 'interrupt': s.interrupt(e.host); break;
+    case 'edit': s.finishEdit(e.host, e.content); break;
+    case 'topology': s.topology(e.op); break;
+    case 'advance': break;
+  }
+}
+
+/** Replay a whole journal (reload, shared URL): every input at its virtual time. */
+export function replay(w: World, journal: readonly InputEvent[], until: number): void {
+  for (const e of journal) {
+    const t = eventTime(e);
+    if (t > until) break;
+    runTo(w, t);
+    apply(w, e);
+  }
+  const last = journal.length ? eventTime(journal[journal.length - 1]) : 0;
+  runTo(w, Math.min(until, Math.max(last, w.lab.now)));
+}
+
+/**
+ * Continue replaying `journal` from `cursor` until frame `no` exists; returns the new cursor.
+ * Between inputs the lab runs exactly as it did live (same events at the same virtual times),
+ * so the frames it logs are the live frames, byte for byte.
+ */
+export function replayUntilFrame(w: World, journal: readonly InputEvent[], cursor: number, no: number): number {
+  let i = cursor;
+  const cap = w.lab.capture;
+  while (cap.lastNo < no) {
+    const next = i < journal.length ? eventTime(journal[i]) : Infinity;
+    runTo(w, next, no);
+    if (cap.lastNo >= no || i >= journal.length) break;
+    apply(w, journal[i]);
+    i++;
+  }
+  return i;
+}
+
