@@ -166,9 +166,12 @@ export class Netfilter {
     for (const tn of TABLE_NAMES) {
       const t = this.tables[tn];
       if (!t.exists) continue;
+      // NAT (nf_nat_ipv4_ops) is registered at all four hooks once any nat base chain exists;
+      // the chains themselves are consulted only where they exist.
+      const natInUse = tn === 'nat' && [...t.chains.values()].some((c) => c.builtin && c.exists);
       for (const cn of BUILTIN_CHAINS[tn]) {
         const c = t.chains.get(cn)!;
-        if (!c.exists) continue;
+        if (!c.exists && !natInUse) continue;
         const hook = CHAIN_HOOK[cn];
         const fn = tn === 'nat'
           ? (s: Skb) => this.natHook(tn, cn, hook, s)
@@ -347,7 +350,7 @@ export class Netfilter {
     if (!ref || !ref.entry) return Verdict.ACCEPT;
     const e = ref.entry;
     const manip: 'src' | 'dst' = hook === Hook.PREROUTING || hook === Hook.LOCAL_OUT ? 'dst' : 'src';
-    if (!ref.related && !e.confirmed && !e.natInit[manip]) {
+    if (!ref.related && !e.confirmed && !e.natInit[manip] && this.tables[tn].chains.get(chainName)!.exists) {
       const v = this.runChain(this.tables[tn], chainName, hook, skb);
       e.natInit[manip] = true;
       if (v !== Verdict.ACCEPT) return v;
