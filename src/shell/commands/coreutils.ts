@@ -7,7 +7,10 @@ import { cat, less, more, rev, tac } from './cat.ts';
 import { date } from './date.ts';
 import { chgrp, chmod, chown, cp, ln, mkdir, mv, rm, rmdir, touch } from './fileops.ts';
 import { egrep, fgrep, grep } from './grep.ts';
+import { head, tail } from './headtail.ts';
 import { ls } from './ls.ts';
+import { comm, sort, uniq } from './sort.ts';
+import { wc } from './wc.ts';
 
 export const coreutilsCommands: Command[] = [
   cat, tac, rev, more, less,
@@ -15,4 +18,5 @@ export const coreutilsCommands: Command[] = [
   mkdir, rmdir, touch, cp, mv, rm, ln, chmod, chown, chgrp,
   date,
   grep, egrep, fgrep,
+  head, tail, wc, sort, uniq, comm,
 ];

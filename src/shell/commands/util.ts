@@ -362,9 +362,11 @@ export function devSrc(ctx: CmdContext, name: string, dev: string | undefined): 
         name,
         *read() {
           let s = '';
+          // 7-bit bytes: the lab's files are UTF-8 text, and a byte >= 0x80 would count as two
+          // there, so `head -c 16 /dev/urandom | wc -c` would not print 16.
           for (let i = 0; i < DEV_CHUNK / 4; i++) {
             const x = rng.next();
-            s += String.fromCharCode(x & 0xff, (x >>> 8) & 0xff, (x >>> 16) & 0xff, x >>> 24);
+            s += String.fromCharCode(x & 0x7f, (x >>> 8) & 0x7f, (x >>> 16) & 0x7f, (x >>> 24) & 0x7f);
           }
           return s;
         },
