@@ -121,6 +121,8 @@ export interface FrameMeta {
   /** Arrival time, µs since the Unix epoch. */
   readonly timeUs?: number;
   readonly interfaceName?: string;
+  /** Index of the interface in the pcapng file (Wireshark prints ", id 0"). */
+  readonly interfaceId?: number;
   /** Packet comments (the lab's "dropped: …" notes). */
   readonly comments?: readonly string[];
 }
@@ -173,7 +175,7 @@ function frameLayer(b: Uint8Array, m: FrameMeta): Layer {
   fields.push(fld('frame.number', `Frame Number: ${m.number}`, m.number, 0, 0));
   fields.push(fld('frame.len', `Frame Length: ${n} bytes (${n * 8} bits)`, n, 0, 0));
   fields.push(fld('frame.cap_len', `Capture Length: ${n} bytes (${n * 8} bits)`, n, 0, 0));
-  const on = m.interfaceName !== undefined ? ` on interface ${m.interfaceName}` : '';
+  const on = m.interfaceName !== undefined ? ` on interface ${m.interfaceName}${m.interfaceId !== undefined ? `, id ${m.interfaceId}` : ''}` : '';
   const summary = `Frame ${m.number}: ${n} bytes on wire (${n * 8} bits), ${n} bytes captured (${n * 8} bits)${on}`;
   return { name: 'Frame', abbrev: 'frame', summary, range: [0, n], fields };
 }
@@ -263,17 +265,24 @@ function ipHeaderChecksum(b: Uint8Array, o: number, hl: number): { good: boolean
   return { good: should === get16(b, o + 10), should };
 }
 
-function checksumFields(prefix: string, statusLabel: string, value: number, v: { good: boolean; should: number } | null, o: number, problems: string[], what: string): Field[] {
+const BAD_SUFFIX: Readonly<Record<string, string>> = {
+  ip: '(may be caused by "IP checksum offload"?)', tcp: '(maybe caused by "TCP checksum offload"?)', udp: ' (maybe caused by "UDP checksum offload"?)',
+};
+
+/** The checksum line and its status line, worded as Wireshark words them when validating. */
+function checksumFields(prefix: string, proto: string, value: number, v: { good: boolean; should: number } | null, o: number, problems: string[], what: string): Field[] {
+  const title = proto === 'ip' ? 'Header Checksum' : 'Checksum';
+  const status = proto === 'ip' ? 'Header checksum status' : 'Checksum Status';
   if (v === null) {
     return [
-      fld(`${prefix}`, `${statusLabel === 'ip' ? 'Header Checksum' : 'Checksum'}: 0x${hex4(value)} [unverified]`, value, o, o + 2),
-      fld(`${prefix}.status`, `[${statusLabel === 'ip' ? 'Header checksum status' : 'Checksum Status'}: Unverified]`, 'Unverified', o, o),
+      fld(prefix, `${title}: 0x${hex4(value)} [unverified]`, value, o, o + 2),
+      fld(`${prefix}.status`, `[${status}: Unverified]`, 'Unverified', o, o),
     ];
   }
   if (!v.good) problems.push(`Bad ${what} checksum: 0x${hex4(value)}, should be 0x${hex4(v.should)}`);
   return [
-    fld(prefix, `${statusLabel === 'ip' ? 'Header Checksum' : 'Checksum'}: 0x${hex4(value)} ${v.good ? '[correct]' : `[incorrect, should be 0x${hex4(v.should)}]`}`, value, o, o + 2),
-    fld(`${prefix}.status`, `[${statusLabel === 'ip' ? 'Header checksum status' : 'Checksum Status'}: ${v.good ? 'Good' : 'Bad'}]`, v.good ? 'Good' : 'Bad', o, o),
+    fld(prefix, v.good ? `${title}: 0x${hex4(value)} [correct]` : `${title}: 0x${hex4(value)} incorrect, should be 0x${hex4(v.should)}${BAD_SUFFIX[proto] ?? ''}`, value, o, o + 2),
+    fld(`${prefix}.status`, `[${status}: ${v.good ? 'Good' : 'Bad'}]`, v.good ? 'Good' : 'Bad', o, o),
   ];
 }
 
@@ -537,6 +546,8 @@ function dataField(b: Uint8Array, s: number, e: number): Field {
 
 function quotedTransport(s: FrameScan): Field | null {
   const b = s.b, o = s.q4Off, e = s.q4End, n = e - o;
+  const qi = s.ipN - 1, qo = s.ipOff[qi];
+  const whole = qo + get16(b, qo + 2) === e;
   if (s.q4 === 6) {
     const sp = get16(b, o), dp = get16(b, o + 2);
     const kids: Field[] = [fld('tcp.srcport', `Source Port: ${sp}`, sp, o, o + 2), fld('tcp.dstport', `Destination Port: ${dp}`, dp, o + 2, o + 4)];
@@ -557,7 +568,9 @@ function quotedTransport(s: FrameScan): Field | null {
     if (n >= 20) {
       kids.push(
         fld('tcp.window_size_value', `Window: ${get16(b, o + 14)}`, get16(b, o + 14), o + 14, o + 16),
-        fld('tcp.checksum', `Checksum: 0x${hex4(get16(b, o + 16))} [unverified] [in ICMP error packet]`, get16(b, o + 16), o + 16, o + 18),
+        ...checksumFields('tcp.checksum', 'tcp', get16(b, o + 16), whole
+          ? (() => { const should = finishChecksum(pseudoHeaderSum(ip4(b, qo + 12), ip4(b, qo + 16), 6, e - o) + sum16(b, o, o + 16) + sum16(b, o + 18, e)); return { good: should === get16(b, o + 16), should }; })()
+          : null, o + 16, [], 'quoted TCP'),
         fld('tcp.urgent_pointer', `Urgent Pointer: ${get16(b, o + 18)}`, get16(b, o + 18), o + 18, o + 20),
       );
     }
@@ -569,7 +582,9 @@ function quotedTransport(s: FrameScan): Field | null {
     if (n >= 8) {
       kids.push(
         fld('udp.length', `Length: ${get16(b, o + 4)}`, get16(b, o + 4), o + 4, o + 6),
-        fld('udp.checksum', `Checksum: 0x${hex4(get16(b, o + 6))} [unverified] [in ICMP error packet]`, get16(b, o + 6), o + 6, o + 8),
+        ...checksumFields('udp.checksum', 'udp', get16(b, o + 6), whole && get16(b, o + 4) === n && get16(b, o + 6) !== 0
+          ? (() => { const should = finishChecksum(pseudoHeaderSum(ip4(b, qo + 12), ip4(b, qo + 16), 17, n) + sum16(b, o, o + 6) + sum16(b, o + 8, e)) || 0xffff; return { good: should === get16(b, o + 6), should }; })()
+          : null, o + 6, [], 'quoted UDP'),
       );
     }
     if (n > 8) kids.push(dataField(b, o + 8, e));
@@ -600,6 +615,37 @@ function echoFields(b: Uint8Array, o: number): Field[] {
   ];
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+/** "Nov 25, 2026 23:08:50.076307000 UTC", Wireshark's absolute time format. */
+export function fmtAbsTime(us: number): string {
+  const d = new Date(Math.floor(us / 1000));
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  const frac = String(Math.round(us % 1e6) * 1000).padStart(9, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')}, ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${frac} UTC`;
+}
+
+/**
+ * The timeval ping puts at the start of its data (as Wireshark guesses it: big or little
+ * endian seconds within a day of the frame's time, microseconds below a million).
+ */
+function echoTimestamp(b: Uint8Array, o: number, e: number, frameUs: number): Field[] | null {
+  if (e - o < 8) return null;
+  const frameS = Math.floor(frameUs / 1e6);
+  const ok = (sec: number, usec: number) => Math.abs(sec - frameS) < 86400 && usec < 1e6;
+  let sec = get32(b, o), usec = get32(b, o + 4);
+  if (!ok(sec, usec)) {
+    sec = (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+    usec = (b[o + 4] | (b[o + 5] << 8) | (b[o + 6] << 16) | (b[o + 7] << 24)) >>> 0;
+    if (!ok(sec, usec)) return null;
+  }
+  const tsUs = sec * 1e6 + usec;
+  const rel = (frameUs - tsUs) / 1e6;
+  return [
+    fld('icmp.data_time', `Timestamp from icmp data: ${fmtAbsTime(tsUs)}`, tsUs / 1e6, o, o + 8),
+    fld('icmp.data_time_relative', `[Timestamp from icmp data (relative): ${rel.toFixed(9)} seconds]`, rel, o, o + 8),
+  ];
+}
+
 function icmpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined, problems: string[]): { layer: Layer; info: string } {
   const b = s.b, o = s.l4Off, e = s.l4End;
   const t = b[o], c = b[o + 1], ck = get16(b, o + 2);
@@ -616,7 +662,10 @@ function icmpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined,
   let info: string;
   if (t === 0 || t === 8) {
     fields.push(...echoFields(b, o));
-    if (e > o + 8) fields.push(dataField(b, o + 8, e));
+    let ds = o + 8;
+    const ts = ctx?.frame?.timeUs === undefined ? null : echoTimestamp(b, ds, e, ctx.frame.timeUs);
+    if (ts) { fields.push(...ts); ds += 8; }
+    if (e > ds) fields.push(dataField(b, ds, e));
     const id = get16(b, o + 4), sq = get16(b, o + 6);
     info = `${tn.padEnd(20)} id=0x${hex4(id)}, seq=${sq}/${((sq & 255) << 8) | (sq >> 8)}, ttl=${b[io + 8]}`;
     const peer = ctx?.number === undefined ? undefined : ctx.icmpPeer?.get(ctx.number);
@@ -1073,7 +1122,8 @@ function walk(bytes: Uint8Array, ctx: DissectContext | undefined, wantTree: bool
     protocol = s.ethType === 0x0806 ? 'ARP' : `0x${hex4(s.ethType)}`;
     info = s.ethType === 0x0806 ? '[Malformed Packet]' : `Ethernet II`;
   }
-  if (s.app === APP_DATA && s.appEnd > s.appOff) layers.push(dataLayer(b, s.appOff, s.appEnd));
+  // ICMP shows its data inside its own tree, as Wireshark does.
+  if (s.app === APP_DATA && s.appEnd > s.appOff && s.l4 !== 1) layers.push(dataLayer(b, s.appOff, s.appEnd));
   if (s.malformed) problems.push(`Malformed Packet: ${s.malformed}`);
   return { layers, problems, protocol, info, src, dst };
 }

@@ -203,6 +203,7 @@ const FIELDS: Record<string, FieldDef> = {
   'icmp.checksum': u('FT_UINT16'), 'icmp.checksum.status': { kind: 'string', ft: 'FT_UINT8' },
   'icmp.ident': u('FT_UINT16'), 'icmp.ident_le': u('FT_UINT16'), 'icmp.seq': u('FT_UINT16'), 'icmp.seq_le': u('FT_UINT16'),
   'icmp.unused': { kind: 'bytes', ft: 'FT_BYTES' }, 'icmp.mtu': u('FT_UINT16'), 'icmp.redir_gw': { kind: 'ipv4', ft: 'FT_IPv4' },
+  'icmp.data_time': u('FT_ABSOLUTE_TIME'), 'icmp.data_time_relative': u('FT_RELATIVE_TIME'),
   'icmp.pointer': u('FT_UINT8'), 'icmp.rest': { kind: 'bytes', ft: 'FT_BYTES' }, 'icmp.resp_in': u('FT_FRAMENUM'), 'icmp.resp_to': u('FT_FRAMENUM'),
   // VRRP
   'vrrp.typever': u('FT_UINT8'), 'vrrp.version': u('FT_UINT8'), 'vrrp.type': u('FT_UINT8'), 'vrrp.virt_rtr_id': u('FT_UINT8'),
