@@ -539,8 +539,10 @@ export class NetworkManager implements ServiceImpl {
       const why = this.unavailable(nd, p, true);
       if (why) return { ok: false, error: `Connection '${p.id}' is not available on device ${ifname} because ${why.msg}` };
     } else if (p.external) {
-      nd = this.devices.find((d) => d.ac?.profile === p);
-      if (!nd) return { ok: false, error: 'No suitable device found for this connection (device lo not available because profile is not compatible with device (connection is external)).' };
+      // The generated profile of an externally configured lo: it is already "active".
+      const cur = this.devices.find((d) => d.ac?.profile === p)?.ac;
+      if (cur) return { ok: true, value: cur };
+      return { ok: false, error: 'No suitable device found for this connection (device lo not available because profile is not compatible with device (mismatching interface name)).' };
     } else {
       const r = this.bestDevice(p, true);
       if (!r.ok) return r;
@@ -654,7 +656,8 @@ export class NetworkManager implements ServiceImpl {
     if (!dev.up) h.setLinkUp(nd.name, true);
     const metric = p.ipv4.routeMetric >= 0 ? p.ipv4.routeMetric : this.reserveMetric(nd);
     // Flush what the profile does not want (addresses added by hand included); lo keeps 127.0.0.1/8.
-    const want = this.wantedAddrs(ac, lease);
+    const isLo = (a: number) => nd.type === 'loopback' && (a & 0xff000000) >>> 0 === 0x7f000000;
+    const want = this.wantedAddrs(ac, lease).filter((w) => !isLo(w.addr));
     for (const a of [...dev.addrs]) {
       if (nd.type === 'loopback' && (a.addr & 0xff000000) >>> 0 === 0x7f000000) continue;
       if (!want.some((w) => w.addr === a.addr && w.prefix === a.prefix)) h.delAddr(nd.name, a.addr, a.prefix);
@@ -741,6 +744,9 @@ export class NetworkManager implements ServiceImpl {
     if (ac.external) {
       this.finishAc(ac, reason);
       nd.external = false;
+      // A generated external profile is volatile: it goes away with its activation.
+      this.profiles = this.profiles.filter((x) => x !== ac.profile);
+      if (ac.profile.filename) { try { this.host.fs.unlink(ac.profile.filename); } catch { /* gone */ } }
       this.setState(nd, 'disconnected', reason);
       return ac;
     }

@@ -881,8 +881,10 @@ function findProfiles(nm: NetworkManager, selector: string | null, value: string
     if ((selector === null || selector === 'filename') && p.filename !== null && p.filename === value) out.push(p);
   }
   if ((selector === 'uuid' || selector === 'path') && out.length > 1) return [];
-  // uuid matches first (best_candidate_uuid), then the others in order
-  return out.sort((a, b) => Number(b.uuid === value) - Number(a.uuid === value));
+  // A uuid match wins (best_candidate_uuid); otherwise the first profile of NM's list. NM lists
+  // profiles in D-Bus path order, and after a boot keyfiles always precede the generated
+  // external `lo` profile (they are loaded before devices appear): keep that order here.
+  return out.sort((a, b) => (Number(b.uuid === value) - Number(a.uuid === value)) || (Number(a.external) - Number(b.external)));
 }
 
 const SELECTORS = ['id', 'uuid', 'path', 'filename'];
