@@ -144,6 +144,16 @@ describe('NAT with connection tracking (nat preset)', () => {
     expect(log[log.length - 1]).toMatch(/^192\.168\.137\.100 /);
   });
 
+  it('an ICMP error from behind DNAT is RELATED and translated back (inner and outer headers)', () => {
+    const lab = createLab('nat');
+    lab.host('lvs')!.sysctl.set('net.ipv4.ip_forward', '1');
+    sh(lab, 'lvs', 'iptables -t nat -A PREROUTING -d 192.168.1.100 -p tcp --dport 80 -j DNAT --to-destination 192.168.137.130:80');
+    sh(lab, 'RS1', 'iptables -A INPUT -p tcp --dport 80 -j REJECT');
+    const t0 = lab.now;
+    expect(sh(lab, 'client', 'curl 192.168.1.100')).toMatchObject({ status: 7, stderr: 'curl: (7) Failed to connect to 192.168.1.100 port 80: Connection refused\n' });
+    expect(lab.now - t0).toBeLessThan(1_000_000);
+  });
+
   it('state matches: ESTABLISHED replies pass a default-deny INPUT; NEW is refused', () => {
     const lab = createLab('dr');
     for (const l of [

@@ -370,14 +370,13 @@ export class Netfilter {
     const target = invert(e.tuple(dir === Dir.ORIGINAL ? Dir.REPLY : Dir.ORIGINAL));
     const ip = skb.ip;
     if (ref.related && ip.payload.kind === 'icmp') {
-      const inner = icmpUnquote(ip.payload.payload);
-      if (!inner) return;
+      if (!icmpUnquote(ip.payload.payload)) return;
       // The quoted packet travelled the other way: give it the other direction's view.
       const innerT = invert(target);
-      const fixedInner = manip === 'dst'
-        ? rewrite(inner, { src: innerT.src, sport: innerT.sport }, 'src')
-        : rewrite(inner, { dst: innerT.dst, dport: innerT.dport }, 'dst');
-      const icmp: IcmpRepr = { ...ip.payload, payload: icmpQuote(fixedInner) };
+      const quote = manip === 'dst'
+        ? patchQuote(ip.payload.payload, { src: innerT.src, sport: innerT.sport })
+        : patchQuote(ip.payload.payload, { dst: innerT.dst, dport: innerT.dport });
+      const icmp: IcmpRepr = { ...ip.payload, payload: quote };
       const outer = manip === 'dst' ? { ...ip, dst: target.dst as Ipv4Addr } : { ...ip, src: target.src as Ipv4Addr };
       skb.ip = { ...outer, payload: icmp };
       return;
@@ -448,6 +447,26 @@ function rewrite(ip: Ipv4Repr, to: { src?: number; dst?: number; sport?: number;
   return which === 'src'
     ? { ...ip, src: (to.src ?? ip.src) as Ipv4Addr, payload }
     : { ...ip, dst: (to.dst ?? ip.dst) as Ipv4Addr, payload };
+}
+
+/** Rewrite addresses/ports in an ICMP error's quoted header, fixing the IP header checksum. */
+function patchQuote(q: Uint8Array, set: { src?: number; dst?: number; sport?: number; dport?: number }): Uint8Array {
+  const b = q.slice();
+  const ihl = (b[0] & 15) * 4;
+  const put32 = (o: number, v: number) => { b[o] = v >>> 24; b[o + 1] = (v >>> 16) & 255; b[o + 2] = (v >>> 8) & 255; b[o + 3] = v & 255; };
+  if (set.src !== undefined) put32(12, set.src);
+  if (set.dst !== undefined) put32(16, set.dst);
+  if ((b[9] === IpProto.TCP || b[9] === IpProto.UDP) && b.length >= ihl + 4) {
+    if (set.sport !== undefined) { b[ihl] = set.sport >> 8; b[ihl + 1] = set.sport & 255; }
+    if (set.dport !== undefined) { b[ihl + 2] = set.dport >> 8; b[ihl + 3] = set.dport & 255; }
+  }
+  b[10] = 0; b[11] = 0;
+  let sum = 0;
+  for (let i = 0; i < ihl; i += 2) sum += (b[i] << 8) | b[i + 1];
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  const c = ~sum & 0xffff;
+  b[10] = c >> 8; b[11] = c & 255;
+  return b;
 }
 
 /** Bytes of the Ethernet header of the frame a packet arrived in (from the capture), or null. */
