@@ -57,11 +57,19 @@ export interface Layer {
   readonly summary: string;
   readonly range: readonly [number, number];
   readonly fields: readonly Field[];
+  /**
+   * Ranges of this layer (and its fields) index `Dissection.reassembled` rather than the
+   * frame: a PDU rebuilt from several TCP segments, which Wireshark shows in a second tab of
+   * the bytes pane ("Reassembled TCP").
+   */
+  readonly source?: 'reassembled';
 }
 
 export interface Dissection {
   readonly layers: readonly Layer[];
   readonly length: number;
+  /** The reassembled PDU that layers with `source: 'reassembled'` point into. */
+  readonly reassembled?: Uint8Array;
   /** Expert-info errors: malformed headers, bad checksums. Empty for a healthy frame. */
   readonly problems: readonly string[];
 }
@@ -93,6 +101,12 @@ export interface DissectContext {
   readonly wscale?: ReadonlyMap<string, number>;
   /** This frame's number in the capture, for cross-references such as "(request in 3)". */
   readonly number?: number;
+  /**
+   * Bytes of another frame by number, so that the frame completing a PDU can be shown
+   * reassembled (the capture log's `get(no).bytes`). Without it, that frame shows what it
+   * holds alone.
+   */
+  readonly frameBytes?: (no: number) => Uint8Array | undefined;
   /** ICMP echo pairs by frame number: the other frame's number (0: none seen) and whether this one is the reply. */
   readonly icmpPeer?: ReadonlyMap<number, { readonly peer: number; readonly reply: boolean }>;
   /** Vendor names for MACs in the columns ("VMware_11:22:33"). Default true, as Wireshark. */
@@ -110,10 +124,17 @@ export interface PduNote {
   readonly segment?: boolean;
   readonly protocol?: string;
   readonly info?: string;
-  /** Frames holding the PDU's bytes (on the completing frame). */
-  readonly segments?: readonly number[];
+  /** Where the PDU's bytes are, in order (on the completing frame). */
+  readonly parts?: readonly PduPart[];
   /** The frame that completes the PDU (on segment frames, once known). */
   readonly reassembledIn?: number;
+}
+
+/** Bytes [start, end) of frame `frame` that belong to a reassembled PDU. */
+export interface PduPart {
+  readonly frame: number;
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface FrameMeta {
@@ -839,7 +860,9 @@ function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): H
         let r = q;
         while (r < e && b[r] !== 10) r++;
         const le = r < e ? r + 1 : e;
-        bodyLines.push(fld('', text(q, le).replace(/\r/g, '\\r').replace(/\n/g, '\\n'), '', q, le));
+        const line = text(q, le).replace(/\r/g, '\\r').replace(/\n/g, '\\n');
+        // Wireshark cuts tree labels at 240 bytes and marks them.
+        bodyLines.push(fld('', line.length > 239 ? `[truncated]${line.slice(0, 226)}` : line, '', q, le));
         q = le;
       }
       const nm = `Line-based text data: ${contentType || 'text/plain'} (${bodyLines.length} lines)`;
@@ -942,14 +965,17 @@ function helloFields(b: Uint8Array, type: number, s: number, e: number): Field[]
   return f;
 }
 
-function tlsLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined): { layer: Layer; info: string; protocol: string; segmentOnly: boolean } {
-  const b = s.b, as = s.appOff, ae = s.appEnd;
+interface TlsOut { layer: Layer; info: string; protocol: string; segmentOnly: boolean }
+
+/** TLS records in `b[as, ae)`; `o`/`ipOff` locate the TCP and IP headers in the frame for ports and addresses. */
+function tlsLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined, b: Uint8Array = s.b, as = s.appOff, ae = s.appEnd): TlsOut {
   const ipOff = s.ipOff[ipIdx], o = s.l4Off;
-  const conn = tcpConnKey(ip4(b, ipOff + 12), get16(b, o), ip4(b, ipOff + 16), get16(b, o + 2));
+  const fb = s.b;
+  const conn = tcpConnKey(ip4(fb, ipOff + 12), get16(fb, o), ip4(fb, ipOff + 16), get16(fb, o + 2));
   const known = ctx?.tlsVersion?.get(conn);
   const all: TlsRecordInfo[] = scanTlsRecords(b, as, ae, false);
   const recs = all.filter((r) => r.complete);
-  const appProto = TLS_PORTS.has(get16(b, o)) || TLS_PORTS.has(get16(b, o + 2)) ? 'Hypertext Transfer Protocol' : 'Application Data';
+  const appProto = TLS_PORTS.has(get16(fb, o)) || TLS_PORTS.has(get16(fb, o + 2)) ? 'Hypertext Transfer Protocol' : 'Application Data';
   if (all.length === 0) {
     return {
       layer: { name: 'Transport Layer Security', abbrev: 'tls', summary: 'Transport Layer Security', range: [as, ae], fields: [fld('tls.continuation_data', `Continuation Data: ${bytesText(b, as, ae)}`, toHex(b, as, ae), as, ae)] },
@@ -1028,7 +1054,39 @@ function dataLayer(b: Uint8Array, s: number, e: number): Layer {
 
 // ---- the walk -------------------------------------------------------------------------------------
 
-interface Walk { layers: Layer[]; problems: string[]; protocol: string; info: string; src: string; dst: string }
+interface Walk { layers: Layer[]; problems: string[]; protocol: string; info: string; src: string; dst: string; reassembled?: Uint8Array }
+
+function markReassembled(l: Layer): Layer {
+  return { ...l, source: 'reassembled' };
+}
+
+/** Concatenates the parts of a PDU; null when a frame is no longer available. */
+function reassemble(parts: readonly PduPart[], self: number, selfBytes: Uint8Array, get: (no: number) => Uint8Array | undefined): { buf: Uint8Array; layer: Layer } | null {
+  let n = 0;
+  const srcs: Uint8Array[] = [];
+  for (const p of parts) {
+    const fb = p.frame === self ? selfBytes : get(p.frame);
+    if (!fb || p.end > fb.length || p.start > p.end) return null;
+    srcs.push(fb);
+    n += p.end - p.start;
+  }
+  const buf = new Uint8Array(n);
+  const kids: Field[] = [];
+  let o = 0;
+  parts.forEach((p, i) => {
+    buf.set(srcs[i].subarray(p.start, p.end), o);
+    const len = p.end - p.start;
+    kids.push(fld('tcp.segment', `[Frame: ${p.frame}, payload: ${o}-${o + len - 1} (${len} bytes)]`, p.frame, o, o + len));
+    o += len;
+  });
+  kids.push(
+    fld('tcp.segment.count', `[Segment count: ${parts.length}]`, parts.length, 0, 0),
+    fld('tcp.reassembled.length', `[Reassembled TCP length: ${n}]`, n, 0, 0),
+    fld('tcp.reassembled.data', `[Reassembled TCP Data: ${bytesText(buf, 0, n)}]`, toHex(buf, 0, n), 0, n),
+  );
+  const name = `[${parts.length} Reassembled TCP Segments (${n} bytes): ${parts.map((p) => `#${p.frame}(${p.end - p.start})`).join(', ')}]`;
+  return { buf, layer: { name, abbrev: 'tcp', summary: name, range: [0, n], fields: kids, source: 'reassembled' } };
+}
 
 const scratch = new FrameScan();
 
@@ -1042,6 +1100,8 @@ function walk(bytes: Uint8Array, ctx: DissectContext | undefined, wantTree: bool
   let protocol = 'Ethernet';
   let info = '';
   let src = '', dst = '';
+  let reassembled: Uint8Array | undefined;
+  const pduLayers: Layer[] = [];
   if (ctx?.frame) layers.push(frameLayer(b, ctx.frame));
   if (s.ethType < 0) {
     if (s.len > 0) layers.push(dataLayer(b, 0, s.len));
@@ -1093,13 +1153,39 @@ function walk(bytes: Uint8Array, ctx: DissectContext | undefined, wantTree: bool
     } else {
       info = `${ipProtoName(proto)} (${proto})`;
     }
-    if (s.app === APP_HTTP) {
-      const h = httpLayers(b, s.appOff, s.appEnd, dst);
+    const note = ctx?.number === undefined || s.l4 !== 6 ? undefined : ctx.pdu?.get(ctx.number);
+    let appStart = s.appOff;
+    if (note && s.app !== APP_DATA && s.appEnd > s.appOff) {
+      const extra: Field[] = [];
+      if (note.segment) {
+        if (note.reassembledIn !== undefined) extra.push(fld('tcp.reassembled_in', `[Reassembled PDU in frame: ${note.reassembledIn}]`, note.reassembledIn, s.appOff, s.appOff));
+        extra.push(fld('tcp.segment_data', `TCP segment data (${s.appEnd - s.appOff} bytes)`, toHex(b, s.appOff, s.appEnd), s.appOff, s.appEnd));
+        appStart = s.appEnd;
+      } else if (wantTree && note.parts && ctx?.frameBytes) {
+        const r = reassemble(note.parts, ctx.number!, b, ctx.frameBytes);
+        if (r) {
+          const mine = note.parts[note.parts.length - 1];
+          extra.push(fld('tcp.segment_data', `TCP segment data (${mine.end - mine.start} bytes)`, toHex(b, mine.start, mine.end), mine.start, mine.end));
+          appStart = mine.end;
+          reassembled = r.buf;
+          pduLayers.push(r.layer);
+          if (s.app === APP_HTTP) pduLayers.push(...httpLayers(r.buf, 0, r.buf.length, dst).layers.map((l) => markReassembled(l)));
+          else pduLayers.push(markReassembled(tlsLayer(s, last, ctx, r.buf, 0, r.buf.length).layer));
+        }
+      }
+      if (extra.length) {
+        const ti = layers.length - 1;
+        layers[ti] = { ...layers[ti], fields: [...layers[ti].fields, ...extra] };
+      }
+    }
+    layers.push(...pduLayers);
+    if (appStart < s.appEnd && s.app === APP_HTTP) {
+      const h = httpLayers(b, appStart, s.appEnd, dst);
       layers.push(...h.layers);
       protocol = 'HTTP';
       info = h.info;
-    } else if (s.app === APP_TLS) {
-      const t = tlsLayer(s, last, ctx);
+    } else if (appStart < s.appEnd && s.app === APP_TLS) {
+      const t = tlsLayer(s, last, ctx, b, appStart, s.appEnd);
       layers.push(t.layer);
       if (t.segmentOnly) {
         info += ' [TCP segment of a reassembled PDU]';
@@ -1108,8 +1194,7 @@ function walk(bytes: Uint8Array, ctx: DissectContext | undefined, wantTree: bool
         info = t.info;
       }
     }
-    const note = ctx?.number === undefined ? undefined : ctx.pdu?.get(ctx.number);
-    if (note && s.l4 === 6) {
+    if (note) {
       if (note.segment) {
         protocol = 'TCP';
         info = `${tcpInfo} [TCP segment of a reassembled PDU]`;
@@ -1125,14 +1210,14 @@ function walk(bytes: Uint8Array, ctx: DissectContext | undefined, wantTree: bool
   // ICMP shows its data inside its own tree, as Wireshark does.
   if (s.app === APP_DATA && s.appEnd > s.appOff && s.l4 !== 1) layers.push(dataLayer(b, s.appOff, s.appEnd));
   if (s.malformed) problems.push(`Malformed Packet: ${s.malformed}`);
-  return { layers, problems, protocol, info, src, dst };
+  return { layers, problems, protocol, info, src, dst, ...(reassembled ? { reassembled } : {}) };
 }
 
 /** The protocol tree of one frame. Never throws. */
 export function dissect(bytes: Uint8Array, ctx?: DissectContext): Dissection {
   try {
     const w = walk(bytes, ctx, true);
-    return { layers: w.layers, length: bytes.length, problems: w.problems };
+    return { layers: w.layers, length: bytes.length, problems: w.problems, ...(w.reassembled ? { reassembled: w.reassembled } : {}) };
   } catch (e) {
     // Defensive: the walk checks every length, but a capture pane must never crash.
     return { layers: [dataLayer(bytes, 0, bytes.length)], length: bytes.length, problems: [`Dissector bug: ${String(e)}`] };
@@ -1240,6 +1325,7 @@ export class StreamTracker implements DissectContext {
       if (seq !== p.nextSeq) return; // a retransmission or a gap: leave the PDU waiting
       const take = Math.min(n, p.remaining);
       p.frames.push(no);
+      p.parts.push({ frame: no, start: as, end: as + take });
       p.nextSeq = (seq + n) >>> 0;
       p.remaining -= take;
       if (p.buf) { p.buf.set(b.subarray(as, as + take), p.have); p.have += take; }
@@ -1247,7 +1333,7 @@ export class StreamTracker implements DissectContext {
       this.pending.delete(dir);
       for (const f of p.frames.slice(0, -1)) this.pdu.set(f, { ...(this.pdu.get(f) ?? { segment: true }), reassembledIn: no });
       if (p.kind === 'http') {
-        this.pdu.set(no, { protocol: 'HTTP', info: p.info, segments: p.frames });
+        this.pdu.set(no, { protocol: 'HTTP', info: p.info, parts: p.parts });
         return;
       }
       for (const r of scanTlsRecords(p.buf!, 0, p.buf!.length)) {
@@ -1271,7 +1357,7 @@ export class StreamTracker implements DissectContext {
       const first = head.slice(0, head.indexOf('\r\n'));
       const ct = /\r\ncontent-type:\s*([^;\r]*)/i.exec(head);
       const info = first.startsWith('HTTP/') ? `${first} ${ct ? ` (${ct[1].trim()})` : ''}` : `${first} `;
-      this.pending.set(dir, { kind: 'http', nextSeq: (seq + n) >>> 0, remaining: missing, frames: [no], info, have: 0 });
+      this.pending.set(dir, { kind: 'http', nextSeq: (seq + n) >>> 0, remaining: missing, frames: [no], parts: [{ frame: no, start: as, end: ae }], info, have: 0 });
       this.pdu.set(no, { segment: true });
       return;
     }
@@ -1285,11 +1371,12 @@ export class StreamTracker implements DissectContext {
       const total = 5 + tail.length, have = ae - tail.offset;
       const buf = new Uint8Array(total);
       buf.set(b.subarray(tail.offset, ae));
-      this.pending.set(dir, { kind: 'tls', nextSeq: (seq + n) >>> 0, remaining: total - have, frames: [no], info: '', buf, have });
+      this.pending.set(dir, { kind: 'tls', nextSeq: (seq + n) >>> 0, remaining: total - have, frames: [no], parts: [{ frame: no, start: tail.offset, end: ae }], info: '', buf, have });
     }
     if (p || (tail && !tail.complete)) {
       const v = this.tlsVersion.get(conn);
-      if (names.length) this.pdu.set(no, { protocol: v !== undefined ? tlsVersionName(v) : tlsVersionName(recs[0]?.version ?? 0x0303), info: names.join(', ') });
+      const parts = p ? { parts: p.parts } : {};
+      if (names.length) this.pdu.set(no, { protocol: v !== undefined ? tlsVersionName(v) : tlsVersionName(recs[0]?.version ?? 0x0303), info: names.join(', '), ...parts });
       else this.pdu.set(no, { segment: true });
     }
   }
@@ -1310,6 +1397,7 @@ interface Pending {
   nextSeq: number;
   remaining: number;
   frames: number[];
+  parts: PduPart[];
   info: string;
   buf?: Uint8Array;
   have: number;
