@@ -632,7 +632,7 @@ export function ruleSaveText(r: Rule, counters: boolean, sv: Services = DEFAULT_
 
 function targetName(r: Rule): string {
   const t = r.target;
-  return t.kind === 'ext' ? t.ext.name : t.kind === 'verdict' ? t.v : t.kind === 'jump' ? t.chain : '';
+  return t.kind === 'ext' ? t.ext.listName ?? t.ext.name : t.kind === 'verdict' ? t.v : t.kind === 'jump' ? t.chain : '';
 }
 
 // ---- listing ----------------------------------------------------------------------------------

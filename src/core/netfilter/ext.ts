@@ -231,6 +231,8 @@ export interface TargetExt<D = any> {
   /** Kernel check: null when valid in this table/hook, else true (→ EINVAL). */
   invalid?(d: D, table: string, hook: number | null, proto: number, invProto: boolean): boolean;
   readonly needsCt?: boolean;
+  /** Name in the -L target column when it differs (NOTRACK is the kernel's CT target). */
+  readonly listName?: string;
 }
 
 const HK = { PRE: 1 << 0, IN: 1 << 1, FWD: 1 << 2, OUT: 1 << 3, POST: 1 << 4 } as const;
@@ -437,24 +439,29 @@ export const ICMP_MATCH: MatchExt<IcmpData> = {
   opts: [{ name: 'icmp-type', id: 1, hasArg: 1 }],
   init: () => ({ type: 0xff, codeMin: 0, codeMax: 0xff, inv: false, set: false }),
   parse(d, _o, arg, invert) {
+    // __parse_icmp (libxt_icmp.h): case-insensitive name prefixes, else type[/code] numbers.
     const a = arg!;
-    const named = ICMP_CODES.filter(([n]) => n.toLowerCase().startsWith(a.toLowerCase()));
-    const exact = named.find(([n]) => n.toLowerCase() === a.toLowerCase());
-    if (exact || named.length === 1) {
-      const e = exact ?? named[0];
+    let match = -1;
+    for (let i = 0; i < ICMP_CODES.length; i++) {
+      if (!ICMP_CODES[i][0].toLowerCase().startsWith(a.toLowerCase())) continue;
+      if (match >= 0) throw perr(`Ambiguous ICMP type \`${a}': \`${ICMP_CODES[match][0]}' or \`${ICMP_CODES[i][0]}'?`);
+      match = i;
+    }
+    if (match >= 0) {
+      const e = ICMP_CODES[match];
       d.type = e[1]; d.codeMin = e[2]; d.codeMax = e[3];
-    } else if (named.length > 1) {
-      throw perr(`Ambiguous ICMP type \`${a}': \`${named[0][0]}' or \`${named[1][0]}'?`);
     } else {
-      const [t, c] = a.split('/');
-      const tv = strtouiAll(t, 0, 255);
-      if (tv === null) throw perr(`Invalid ICMP type \`${t}'\n`);
+      const m = /^(\d+)(?:\/(\d+))?(.?)/.exec(a);
+      const tv = m ? strtouiAll(m[1], 0, 255) : null;
+      if (!m || tv === null) throw perr(`Unknown ICMP type \`${a}'`);
       d.type = tv;
-      if (c !== undefined) {
-        const cv = strtouiAll(c, 0, 255);
-        if (cv === null) throw perr(`Invalid ICMP code \`${c}'\n`);
+      d.codeMin = 0; d.codeMax = 0xff;
+      if (m[2] !== undefined) {
+        const cv = strtouiAll(m[2], 0, 255);
+        if (cv === null) throw perr(`Unknown ICMP code \`${a}'`);
         d.codeMin = d.codeMax = cv;
       }
+      if (m[3]) throw perr(`unknown character ${m[3]}`);
     }
     d.inv = invert; d.set = true;
   },
@@ -619,16 +626,11 @@ export const STATE_MATCH: MatchExt<CtData> = {
   name: 'state', guided: true, needsCt: true,
   opts: [{ name: 'state', id: 0, hasArg: 1, invert: true, mand: true }],
   init: () => ({ mask: 0, inv: false, set: false, alias: true }),
-  parse(d, _o, arg, invert) {
-    const m = parseStates(arg!, 'state');
-    // libxt_state: an inverted list is stored as its complement.
-    d.mask = invert ? ~m & 0x1f & ~0 : m;
-    if (invert) d.mask = (~m) & (CtState.INVALID | CtState.NEW | CtState.RELATED | CtState.ESTABLISHED | CtState.UNTRACKED);
-    d.set = true;
-  },
-  print(d) { return ` state ${ctStateText(d.mask, true)}`; },
-  save(d) { return ` --state ${ctStateText(d.mask, true)}`; },
-  match(d, _ip, k) { return ctMatches(d.mask, k.ct); },
+  // iptables-nft keeps the negation (`! state NEW`) where legacy stored the complement.
+  parse(d, _o, arg, invert) { d.mask = parseStates(arg!, 'state'); d.inv = invert; d.set = true; },
+  print(d) { return `${d.inv ? ' !' : ''} state ${ctStateText(d.mask, true)}`; },
+  save(d) { return `${d.inv ? ' !' : ''} --state ${ctStateText(d.mask, true)}`; },
+  match(d, _ip, k) { return ctMatches(d.mask, k.ct) !== d.inv; },
 };
 
 // ---- mark / comment / iprange / mac / limit -------------------------------------------------------
@@ -662,12 +664,13 @@ export const COMMENT_MATCH: MatchExt<CommentData> = {
 
 interface RangeData { src: [number, number] | null; dst: [number, number] | null; invS: boolean; invD: boolean }
 
-function parseIpRange(ext: string, arg: string): [number, number] {
+function parseIpRange(ext: string, which: string, arg: string): [number, number] {
   const [a, b] = arg.split('-');
   const lo = parseIpv4(a);
-  if (lo === null) throw perr(`${ext}: could not parse range "${arg}"`);
+  const bad = () => perr(`${ext}: Bad value for "--${which}" option: "${arg}"`);
+  if (lo === null) throw bad();
   const hi = b === undefined ? lo : parseIpv4(b);
-  if (hi === null) throw perr(`${ext}: could not parse range "${arg}"`);
+  if (hi === null) throw bad();
   return [lo, hi];
 }
 
@@ -676,8 +679,8 @@ export const IPRANGE_MATCH: MatchExt<RangeData> = {
   opts: [{ name: 'src-range', id: 0, hasArg: 1, invert: true }, { name: 'dst-range', id: 1, hasArg: 1, invert: true }],
   init: () => ({ src: null, dst: null, invS: false, invD: false }),
   parse(d, o, arg, invert) {
-    if (o.id === 0) { d.src = parseIpRange('iprange', arg!); d.invS = invert; }
-    else { d.dst = parseIpRange('iprange', arg!); d.invD = invert; }
+    if (o.id === 0) { d.src = parseIpRange('iprange', 'src-range', arg!); d.invS = invert; }
+    else { d.dst = parseIpRange('iprange', 'dst-range', arg!); d.invD = invert; }
   },
   print(d) {
     let s = '';
@@ -735,7 +738,7 @@ export const LIMIT_MATCH: MatchExt<LimitData> = {
     if (o.id === 1) { d.burst = parseU32('limit', 'limit-burst', arg!, 0, 10000); return; }
     const m = /^(\d+)(?:\/(second|minute|hour|day|s|m|h|d|sec|min)\w*)?$/.exec(arg!);
     const n = m ? Number(m[1]) : NaN;
-    if (!m || !n) throw perr(`bad rate "${arg}'`);
+    if (!m || !n) throw perr(`bad rate "${arg}"'`);
     const u = (m[2] ?? 's')[0];
     const mult = u === 'd' ? 86400 : u === 'h' ? 3600 : u === 'm' ? 60 : 1;
     if (n > mult * LIMIT_SCALE) throw perr(`Rate too fast "${arg}"\n`);
@@ -1040,7 +1043,7 @@ export const MASQUERADE_TARGET = makeNat('MASQUERADE');
 export const REDIRECT_TARGET = makeNat('REDIRECT');
 
 export const NOTRACK_TARGET: TargetExt<Record<string, never>> = {
-  name: 'NOTRACK', guided: true, opts: [],
+  name: 'NOTRACK', guided: true, opts: [], listName: 'CT',
   init: () => ({}),
   parse() { /* no options */ },
   print: () => ' NOTRACK',

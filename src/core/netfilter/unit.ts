@@ -12,7 +12,7 @@ import type { Host } from '../net/host.ts';
 import { definePackage, packageDef } from '../services/packages.ts';
 import { registerUnit, type ServiceImpl, type Systemd } from '../services/systemd.ts';
 import { makeContext, runIptablesRestore } from './cli.ts';
-import { BUILTIN_CHAINS, TABLE_NAMES, cloneTable, netfilterOf } from './tables.ts';
+import { TABLE_NAMES, cloneTable, netfilterOf } from './tables.ts';
 
 export const SYSCONFIG_IPTABLES = `# sample configuration for iptables service
 # you can edit this manually or use system-config-firewall
@@ -75,7 +75,6 @@ export function flushAll(h: Host): void {
       c.rules = [];
       c.policy = 'ACCEPT';
     }
-    void BUILTIN_CHAINS;
     nf.commitTable(t);
   }
 }
