@@ -169,3 +169,19 @@ describe('NAT with connection tracking (nat preset)', () => {
     expect(drops(lab, mark)[0]).toBe('client: iptables filter INPUT policy DROP');
   });
 });
+
+describe('snapshot (what a UI shows)', () => {
+  it('lists existing tables, chains, policies and rules with counters', () => {
+    const lab = createLab('dr');
+    expect(netfilterOf(lab.host('RS1')!).snapshot().tables).toEqual([]);
+    sh(lab, 'RS1', 'iptables -A INPUT -p tcp --dport 80 -j ACCEPT');
+    sh(lab, 'client', 'curl -s 192.168.137.130');
+    const s = netfilterOf(lab.host('RS1')!).snapshot();
+    expect(s.tables.map((t) => t.name)).toEqual(['filter']);
+    const input = s.tables[0].chains[0];
+    expect(input).toMatchObject({ name: 'INPUT', builtin: true, policy: 'ACCEPT', hook: Hook.LOCAL_IN, priority: 0 });
+    expect(input.rules[0]).toMatchObject({ num: 1, spec: '-p tcp -m tcp --dport 80 -j ACCEPT', target: 'ACCEPT' });
+    expect(input.rules[0].pkts).toBeGreaterThanOrEqual(3);
+    expect(s.tables[0].chains[1]).toMatchObject({ name: 'FORWARD', pkts: 0, rules: [] });
+  });
+});

@@ -65,6 +65,21 @@ export interface Table {
   exists: boolean;
 }
 
+export interface NfSnapshot {
+  /** Bumped on every committed change (counters change without it). */
+  readonly version: number;
+  readonly tables: readonly {
+    readonly name: TableName;
+    readonly chains: readonly {
+      readonly name: string; readonly builtin: boolean; readonly policy: 'ACCEPT' | 'DROP' | null;
+      readonly pkts: number; readonly bytes: number; readonly hook: Hook | null; readonly priority: number | null;
+      readonly rules: readonly { readonly num: number; readonly spec: string; readonly pkts: number; readonly bytes: number; readonly target: string }[];
+    }[];
+  }[];
+  /** Live conntrack entries (0 while conntrack is not loaded). */
+  readonly conntrack: number;
+}
+
 export const TABLE_NAMES = ['filter', 'nat', 'mangle', 'raw', 'security'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
@@ -139,6 +154,31 @@ export class Netfilter {
   }
 
   get conntrackActive(): boolean { return this.ctActive; }
+
+  /**
+   * Plain data for a UI: every table that exists in the kernel (iptables-save's view), its
+   * chains in listing order, policies and counters, and each rule as `-S` prints it.
+   */
+  snapshot(): NfSnapshot {
+    const tables: NfSnapshot['tables'][number][] = [];
+    for (const tn of SAVE_ORDER) {
+      const t = this.tables[tn];
+      if (!t.exists) continue;
+      const b = BUILTIN_CHAINS[tn].map((n) => t.chains.get(n)!);
+      const u = [...t.chains.values()].filter((c) => !c.builtin).sort((a, c) => (a.name < c.name ? -1 : 1));
+      tables.push({
+        name: tn,
+        chains: [...b, ...u].map((c) => ({
+          name: c.name, builtin: c.builtin, policy: c.builtin ? (c.exists ? c.policy : 'ACCEPT') : null,
+          pkts: c.exists || !c.builtin ? c.pkts : 0, bytes: c.exists || !c.builtin ? c.bytes : 0,
+          hook: c.builtin ? CHAIN_HOOK[c.name] : null, priority: c.builtin ? chainPriority(tn, c.name) : null,
+          rules: c.rules.map((r, i) => ({ num: i + 1, spec: r.spec, pkts: r.pkts, bytes: r.bytes,
+            target: r.target.kind === 'ext' ? r.target.ext.name : r.target.kind === 'verdict' ? r.target.v : r.target.kind === 'jump' ? r.target.chain : '' })),
+        })),
+      });
+    }
+    return { version: this.version, tables, conntrack: this.ctActive ? this.ct.entries().length : 0 };
+  }
 
   /** Replace a table's state (a committed transaction) and re-register hooks. */
   commitTable(t: Table): void {
