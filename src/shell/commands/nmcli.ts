@@ -455,13 +455,20 @@ class Printer {
    * Multiline sections (`connection show ID`, `device show`): groups of KEY: VALUE lines; in
    * pretty mode a title bar and a rule after each group; terse: KEY:VALUE.
    */
-  sections(title: string, groups: [string, string][][], tabularFallback = true): void {
+  sections(title: string, groups: [string, string][][]): void {
     const cfg = this.cfg;
-    if (cfg.multiline === false && tabularFallback) {
-      // -m tabular: one row, every key a column.
-      const headers = groups.flat().map(([k]) => k);
-      const row = groups.flat().map(([, v]) => v);
-      this.table({ title, headers, rows: [row] });
+    if (cfg.multiline === false) {
+      // tabular (-m tabular, -g): every group is a one-row table; list items (X[1], X[2]) are
+      // one column whose values are joined with " | ".
+      for (const g of groups) {
+        const cols: [string, string][] = [];
+        for (const [k, v] of g) {
+          const base = k.replace(/\[\d+\]$/, '');
+          const prev = cols.find(([c]) => c === base);
+          if (prev && base !== k) prev[1] += ` | ${v}`; else cols.push([base, v]);
+        }
+        this.table({ title: cfg.pretty ? title : '', headers: cols.map(([k]) => k), rows: [cols.map(([, v]) => v)] });
+      }
       return;
     }
     if (cfg.pretty) {
@@ -1017,7 +1024,7 @@ function showProfileDetails(c: Ctx, nm: NetworkManager, p: Profile, ac: ActiveCo
     groups.push(ip4Lines(c, ac.device).filter(([k]) => wanted(k)));
     groups.push(ip6Lines(c, ac.device).filter(([k]) => wanted(k)));
   }
-  c.p.sections(`Connection profile details (${p.id})`, groups.filter((g) => g.length), false);
+  c.p.sections(`Connection profile details (${p.id})`, groups.filter((g) => g.length));
 }
 
 /** What the device's IPv4 config object shows: the kernel's addresses and main-table routes of it. */
@@ -1456,7 +1463,7 @@ function devShow(c: Ctx, args: string[]): number {
       avail.forEach((p, k) => conn.push([`CONNECTIONS.AVAILABLE-CONNECTIONS[${k + 1}]`, `${p.uuid} | ${p.id}`]));
       groups.push(conn);
     }
-    c.p.sections(`Device details (${nd.name})`, groups.map((gr) => gr.filter(([k]) => want(k))).filter((gr) => gr.length), false);
+    c.p.sections(`Device details (${nd.name})`, groups.map((gr) => gr.filter(([k]) => want(k))).filter((gr) => gr.length));
   });
   return 0;
 }
