@@ -283,8 +283,11 @@ export function verifyProfile(p: Profile): string | null {
   if (p.ipv4.method === 'manual' && p.ipv4.addresses.length === 0 && p.ipv4.routes.length === 0) {
     return "ipv4.method: method 'manual' requires at least an address or a route";
   }
-  if (['link-local', 'shared', 'disabled'].includes(p.ipv4.method) && p.ipv4.addresses.length > 0 && p.ipv4.method !== 'shared') {
-    return `ipv4.addresses: this property is not allowed for method '${p.ipv4.method}'`;
+  if (['link-local', 'shared', 'disabled'].includes(p.ipv4.method)) {
+    const m = `this property is not allowed for 'method=${p.ipv4.method}'`;
+    if (p.ipv4.dns.length) return `ipv4.dns: ${m}`;
+    if (p.ipv4.dnsSearch.length) return `ipv4.dns-search: ${m}`;
+    if (p.ipv4.method !== 'shared' && p.ipv4.addresses.length) return `ipv4.addresses: ${m}`;
   }
   if (p.type === 'loopback') {
     if (!['auto', 'manual'].includes(p.ipv4.method)) return `ipv4.method: ipv4 method "${p.ipv4.method}" is not supported for loopback`;
