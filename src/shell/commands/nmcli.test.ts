@@ -435,3 +435,12 @@ describe('fuzz: random and mutated nmcli argument vectors', () => {
     ), { numRuns: 400, seed: 42 });
   });
 });
+
+describe('stdout/stderr order as a terminal shows it', () => {
+  it('down with one unknown profile: error, success line, final error', () => {
+    const lab = createLab('nat');
+    const r = run(lab, 'lvs', 'nmcli con down bogus eth1');
+    expect(r.all).toBe("Error: 'bogus' is not an active connection.\nConnection 'eth1' successfully deactivated (D-Bus active path: /org/freedesktop/NetworkManager/ActiveConnection/3)\nError: not all active connections found.\n");
+    expect(r.code).toBe(10);
+  });
+});

@@ -517,7 +517,17 @@ function linkLocal6(mac: number): string {
   return 'fe80::' + w.map((x) => x.toString(16)).join(':');
 }
 
-type Ctx = { ctx: CmdContext; h: Host; nm: NetworkManager | null; cfg: Cfg; p: Printer; stderr: string[] };
+/** `stderr.push` writes at once (after what stdout has pending), so the terminal shows nmcli's order. */
+type Ctx = { ctx: CmdContext; h: Host; nm: NetworkManager | null; cfg: Cfg; p: Printer; stderr: { push(s: string): void } };
+
+function makeCtx(ctx: CmdContext, cfg: Cfg): Ctx {
+  const c: Ctx = { ctx, h: ctx.host.kernel, nm: null, cfg, p: new Printer(cfg), stderr: { push: (s: string) => { flushOut(c); ctx.stderr.write(s); } } };
+  return c;
+}
+
+function flushOut(c: Ctx): void {
+  if (c.p.out.length) { c.ctx.stdout.write(c.p.out.join('\n') + '\n'); c.p.out = []; }
+}
 
 export const nmcliCommand: Command = {
   name: 'nmcli',
@@ -525,7 +535,7 @@ export const nmcliCommand: Command = {
   path: '/usr/bin/nmcli',
   *run(ctx: CmdContext): Co<number> {
     const cfg: Cfg = { terse: false, pretty: false, multiline: null, fields: null, escape: true, wait: -1, ask: false };
-    const c: Ctx = { ctx, h: ctx.host.kernel, nm: null, cfg, p: new Printer(cfg), stderr: [] };
+    const c = makeCtx(ctx, cfg);
     let code = 0;
     try {
       code = yield* main(c, ctx.argv.slice(1));
@@ -545,11 +555,7 @@ export const nmcliCommand: Command = {
   },
 };
 
-function flush(c: Ctx): void {
-  if (c.p.out.length) { c.ctx.stdout.write(c.p.out.join('\n') + '\n'); c.p.out = []; }
-  for (const e of c.stderr) c.ctx.stderr.write(e);
-  c.stderr = [];
-}
+function flush(c: Ctx): void { flushOut(c); }
 
 function needNm(c: Ctx): NetworkManager {
   const nm = networkManagerOf(c.h);
@@ -1510,7 +1516,7 @@ void prefixMask; void fmtAddr;
 /** For ifup/ifdown: run an nmcli-like request with this module's plumbing. */
 export function nmcliContext(ctx: CmdContext): Ctx {
   const cfg: Cfg = { terse: false, pretty: false, multiline: null, fields: null, escape: true, wait: -1, ask: false };
-  return { ctx, h: ctx.host.kernel, nm: null, cfg, p: new Printer(cfg), stderr: [] };
+  return makeCtx(ctx, cfg);
 }
 
 export { NmcError, flush as nmcliFlush, needNm as nmcliNeedNm };
