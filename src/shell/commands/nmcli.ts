@@ -1019,6 +1019,9 @@ function showProfileDetails(c: Ctx, nm: NetworkManager, p: Profile, ac: ActiveCo
     });
   };
   for (const g of props) groups.push(g.rows.filter(([k]) => wanted(k)));
+  const profileGroups = groups.filter((g) => g.length);
+  if (profileGroups.length) c.p.sections(`Connection profile details (${p.id})`, profileGroups);
+  groups.length = 0;
   if (ac && ac.state !== 'deactivated') {
     const general: [string, string][] = [
       ['GENERAL.NAME', ac.profile.id], ['GENERAL.UUID', ac.profile.uuid], ['GENERAL.DEVICES', ac.device.name], ['GENERAL.IP-IFACE', ac.device.name],
@@ -1030,7 +1033,8 @@ function showProfileDetails(c: Ctx, nm: NetworkManager, p: Profile, ac: ActiveCo
     groups.push(ip4Lines(c, ac.device).filter(([k]) => wanted(k)));
     groups.push(ip6Lines(c, ac.device).filter(([k]) => wanted(k)));
   }
-  c.p.sections(`Connection profile details (${p.id})`, groups.filter((g) => g.length));
+  const active = groups.filter((g) => g.length);
+  if (active.length) c.p.sections(`Active connection details (${p.uuid})`, active);
 }
 
 /** What the device's IPv4 config object shows: the kernel's addresses and main-table routes of it. */
