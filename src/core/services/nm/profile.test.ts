@@ -104,3 +104,18 @@ method=auto
     expect(profileProperties(again)).toEqual(profileProperties(p));
   });
 });
+
+describe('fuzz', () => {
+  it('readKeyfile never throws and either loads a valid profile or explains why', async () => {
+    const fc = (await import('fast-check')).default;
+    const line = fc.oneof(
+      fc.constantFrom('[connection]', '[ipv4]', '[ipv6]', '[ethernet]', '[loopback]', 'id=x', 'type=ethernet', 'type=loopback', 'type=bogus',
+        'interface-name=lo', 'method=manual', 'method=auto', 'method=disabled', 'address1=10.0.0.1/8', 'address1=1.2.3.400/8', 'address2=10.0.0.2',
+        'gateway=10.0.0.254', 'dns=8.8.8.8;1.1.1.1;', 'route1=10.1.0.0/16,10.0.0.254,5', 'uuid=not-a-uuid', 'autoconnect=false', 'garbage', '', '#c'),
+      fc.string({ maxLength: 20 }));
+    fc.assert(fc.property(fc.array(line, { maxLength: 14 }), (lines) => {
+      const r = readKeyfile(lines.join('\n'), `${DIR}/f.nmconnection`);
+      expect((r.profile === null) !== (r.error === null)).toBe(true);
+    }), { numRuns: 500, seed: 7 });
+  });
+});
