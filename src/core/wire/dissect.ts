@@ -217,6 +217,13 @@ function macField(b: Uint8Array, o: number, which: 'dst' | 'src', title: string)
 function ethLayer(s: FrameScan): Layer {
   const b = s.b;
   const dst = mac6(b, 0), src = mac6(b, 6);
+  if (s.ethType <= 1500 && s.ethType !== 0) {
+    // IEEE 802.3: the field is a length and an LLC header follows (not decoded here).
+    return {
+      name: 'IEEE 802.3 Ethernet', abbrev: 'eth', range: [0, 14], summary: 'IEEE 802.3 Ethernet ',
+      fields: [macField(b, 0, 'dst', 'Destination'), macField(b, 6, 'src', 'Source'), fld('eth.len', `Length: ${s.ethType}`, s.ethType, 12, 14)],
+    };
+  }
   const fields: Field[] = [
     macField(b, 0, 'dst', 'Destination'),
     macField(b, 6, 'src', 'Source'),
@@ -331,7 +338,8 @@ function ipFields(s: FrameScan, i: number, problems: string[]): Field[] {
       fld('ip.flags.df', `${bitPattern(fo >> 8, 0x40, 8)} = Don't fragment: ${setOrNot((flags & 2) !== 0)}`, (flags & 2) !== 0, o + 6, o + 7),
       fld('ip.flags.mf', `${bitPattern(fo >> 8, 0x20, 8)} = More fragments: ${setOrNot((flags & 1) !== 0)}`, (flags & 1) !== 0, o + 6, o + 7),
     ]),
-    fld('ip.frag_offset', `${bitPattern(fo, 0x1fff, 16)} = Fragment Offset: ${(fo & 0x1fff) * 8}`, (fo & 0x1fff) * 8, o + 6, o + 8),
+    // The label counts bytes, the field value 8-byte units (as Wireshark 4).
+    fld('ip.frag_offset', `${bitPattern(fo, 0x1fff, 16)} = Fragment Offset: ${(fo & 0x1fff) * 8}`, fo & 0x1fff, o + 6, o + 8),
     fld('ip.ttl', `Time to Live: ${b[o + 8]}`, b[o + 8], o + 8, o + 9),
     fld('ip.proto', `Protocol: ${ipProtoName(proto)} (${proto})`, proto, o + 9, o + 10),
     ...checksumFields('ip.checksum', 'ip', get16(b, o + 10), ipHeaderChecksum(b, o, hl), o + 10, problems, 'IPv4 header'),
@@ -1204,8 +1212,9 @@ function walk(bytes: Uint8Array, ctx: DissectContext | undefined, wantTree: bool
       }
     }
   } else {
-    protocol = s.ethType === 0x0806 ? 'ARP' : `0x${hex4(s.ethType)}`;
-    info = s.ethType === 0x0806 ? '[Malformed Packet]' : `Ethernet II`;
+    const is8023 = s.ethType <= 1500 && s.ethType !== 0; // Wireshark reads type 0 as Ethernet II
+    protocol = s.ethType === 0x0806 ? 'ARP' : is8023 ? 'LLC' : `0x${hex4(s.ethType)}`;
+    info = s.ethType === 0x0806 ? '[Malformed Packet]' : is8023 ? `IEEE 802.3, length ${s.ethType}` : 'Ethernet II';
   }
   // ICMP shows its data inside its own tree, as Wireshark does.
   if (s.app === APP_DATA && s.appEnd > s.appOff && s.l4 !== 1) layers.push(dataLayer(b, s.appOff, s.appEnd));

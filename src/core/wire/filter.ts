@@ -25,13 +25,22 @@
  * with an IP-in-IP header; Wireshark has none).
  */
 import { get16, get32 } from './bytes.ts';
-import { allFields, dissect, type Dissection } from './dissect.ts';
-import { APP_HTTP, APP_TLS, FrameScan, scanFrame } from './scan.ts';
+import { allFields, dissect, type DissectContext, type Dissection } from './dissect.ts';
+import { APP_HTTP, APP_NONE, APP_TLS, FrameScan, scanFrame } from './scan.ts';
 import { scanTlsRecords } from './tls.ts';
 import { parseIpv4, parseMac, prefixMask } from './types.ts';
 
 export type FilterResult =
-  | { readonly ok: true; readonly match: (frame: Uint8Array) => boolean; readonly fields: readonly string[] }
+  | {
+    readonly ok: true;
+    /**
+     * Whether the frame matches. With the frame's `DissectContext` (a `StreamTracker`'s
+     * `context(no)` plus `frameBytes`), TCP segments of a reassembled PDU are not HTTP/TLS
+     * and fields come from the reassembled PDU, exactly as in Wireshark.
+     */
+    readonly match: (frame: Uint8Array, ctx?: DissectContext) => boolean;
+    readonly fields: readonly string[];
+  }
   | { readonly ok: false; readonly error: string; readonly pos: number };
 
 // ---- field registry -----------------------------------------------------------------------------
@@ -51,6 +60,7 @@ const NONE: readonly Val[] = [];
 const u = (ft = 'FT_UINT32'): FieldDef => ({ kind: 'uint', ft });
 const one = (v: number): readonly Val[] => [v];
 
+function is8023(s: FrameScan): boolean { return s.ethType > 0 && s.ethType <= 1500; }
 function tcpOff(s: FrameScan): number { return s.l4 === 6 ? s.l4Off : -1; }
 function udpOff(s: FrameScan): number { return s.l4 === 17 ? s.l4Off : -1; }
 /** TCP/UDP headers of a protocol, including the one quoted in an ICMP error (as Wireshark). */
@@ -98,7 +108,7 @@ function protoRange(s: FrameScan, name: string): [number, number] | null {
     case 'icmp': return s.l4 === 1 ? [s.l4Off, s.l4End] : s.q4 === 1 ? [s.q4Off, s.q4End] : null;
     case 'vrrp': return s.l4 === 112 ? [s.l4Off, s.l4End] : null;
     case 'http': return s.app === APP_HTTP ? [s.appOff, s.appEnd] : null;
-    case 'tls': case 'ssl': return s.app === APP_TLS && scanTlsRecords(s.b, s.appOff, s.appEnd).length > 0 ? [s.appOff, s.appEnd] : null;
+    case 'tls': case 'ssl': return s.app === APP_TLS && (s.pdu === 2 || scanTlsRecords(s.b, s.appOff, s.appEnd).length > 0) ? [s.appOff, s.appEnd] : null;
     case 'data': return s.app === 1 ? [s.appOff, s.appEnd] : null;
     default: return null;
   }
@@ -119,7 +129,8 @@ const FIELDS: Record<string, FieldDef> = {
   'eth.dst': { kind: 'ether', ft: 'FT_ETHER', fast: (s) => (s.ethType < 0 ? NONE : one(macAt(s.b, 0))) },
   'eth.src': { kind: 'ether', ft: 'FT_ETHER', fast: (s) => (s.ethType < 0 ? NONE : one(macAt(s.b, 6))) },
   'eth.addr': { kind: 'ether', ft: 'FT_ETHER', fast: (s) => (s.ethType < 0 ? NONE : [macAt(s.b, 0), macAt(s.b, 6)]) },
-  'eth.type': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => (s.ethType < 0 ? NONE : one(s.ethType)) },
+  'eth.type': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => (s.ethType < 0 || is8023(s) ? NONE : one(s.ethType)) },
+  'eth.len': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => (is8023(s) ? one(s.ethType) : NONE) },
   'eth.padding': { kind: 'bytes', ft: 'FT_BYTES' },
   'eth.dst.lg': { kind: 'bool', ft: 'FT_BOOLEAN' }, 'eth.dst.ig': { kind: 'bool', ft: 'FT_BOOLEAN' },
   'eth.src.lg': { kind: 'bool', ft: 'FT_BOOLEAN' }, 'eth.src.ig': { kind: 'bool', ft: 'FT_BOOLEAN' },
@@ -147,7 +158,7 @@ const FIELDS: Record<string, FieldDef> = {
   'ip.flags.rb': { kind: 'bool', ft: 'FT_BOOLEAN', fast: (s) => ipVals(s, (t, i) => (t.b[t.ipOff[i] + 6] & 0x80 ? 1 : 0)) },
   'ip.flags.df': { kind: 'bool', ft: 'FT_BOOLEAN', fast: (s) => ipVals(s, (t, i) => (t.b[t.ipOff[i] + 6] & 0x40 ? 1 : 0)) },
   'ip.flags.mf': { kind: 'bool', ft: 'FT_BOOLEAN', fast: (s) => ipVals(s, (t, i) => (t.b[t.ipOff[i] + 6] & 0x20 ? 1 : 0)) },
-  'ip.frag_offset': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => ipVals(s, (t, i) => (get16(t.b, t.ipOff[i] + 6) & 0x1fff) * 8) },
+  'ip.frag_offset': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => ipVals(s, (t, i) => get16(t.b, t.ipOff[i] + 6) & 0x1fff) },
   'ip.ttl': { kind: 'uint', ft: 'FT_UINT8', fast: (s) => ipVals(s, (t, i) => t.b[t.ipOff[i] + 8]) },
   'ip.proto': { kind: 'uint', ft: 'FT_UINT8', fast: (s) => ipVals(s, (t, i) => t.b[t.ipOff[i] + 9]) },
   'ip.checksum': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => ipVals(s, (t, i) => get16(t.b, t.ipOff[i] + 10)) },
@@ -551,15 +562,20 @@ class Frame {
   readonly scan = new FrameScan();
   private d: Dissection | null = null;
   private byName: Map<string, Val[]> | null = null;
-  reset(bytes: Uint8Array): void {
+  private ctx: DissectContext | undefined;
+  reset(bytes: Uint8Array, ctx?: DissectContext): void {
     scanFrame(bytes, this.scan);
     this.d = null;
     this.byName = null;
+    this.ctx = ctx;
+    const note = ctx?.number === undefined ? undefined : ctx.pdu?.get(ctx.number);
+    if (note?.segment) this.scan.app = APP_NONE;
+    else if (note) this.scan.pdu = 2;
   }
   values(name: string, def: FieldDef): readonly Val[] {
     if (def.fast) return def.fast(this.scan);
     if (!this.byName) {
-      this.d ??= dissect(this.scan.b);
+      this.d ??= dissect(this.scan.b, this.ctx);
       this.byName = new Map();
       for (const f of allFields(this.d)) {
         if (!f.name) continue;
@@ -638,9 +654,9 @@ export function compileFilter(text: string): FilterResult {
     return {
       ok: true,
       fields: [...used],
-      match: (bytes: Uint8Array) => {
+      match: (bytes: Uint8Array, ctx?: DissectContext) => {
         try {
-          frame.reset(bytes);
+          frame.reset(bytes, ctx);
           return pred(frame);
         } catch {
           return false; // a frame the scanner mis-measured must not break the whole list

@@ -57,6 +57,11 @@ export class FrameScan {
   appEnd = 0;
   /** Why the walk stopped early ('' when everything decoded). */
   malformed = '';
+  /**
+   * Set by callers that know the conversation (display filters with a StreamTracker
+   * context): 2 = this frame completes a PDU that began in earlier segments.
+   */
+  pdu = 0;
 
   reset(b: Uint8Array): this {
     this.b = b;
@@ -72,6 +77,7 @@ export class FrameScan {
     this.app = APP_NONE;
     this.appOff = this.appEnd = 0;
     this.malformed = '';
+    this.pdu = 0;
     return this;
   }
 

@@ -67,7 +67,10 @@ interface IpHead {
 }
 const ipHead: Arb<IpHead> = fc.record({
   tos: u8, id: u16, df: fc.boolean(), ttl: u8, src: ipv4Addr, dst: ipv4Addr,
-  options: fc.option(fc.integer({ min: 1, max: 10 }).chain((n) => bytes(4 * n, 4 * n)), { nil: undefined, freq: 8 }),
+  options: fcBase.oneof(
+    { weight: 8, arbitrary: fcBase.constant(undefined) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 10 }).chain((n) => bytes(4 * n, 4 * n)) },
+  ),
 });
 
 function ipv4(h: IpHead, protocol: number, payload: IpPayload, frag?: { mf: boolean; fragOffset: number }): Ipv4Repr {
@@ -97,10 +100,10 @@ function ipv4ReprOf(inner: Arb<Ipv4Repr> | null): Arb<Ipv4Repr> {
 export const ipv4Repr: Arb<Ipv4Repr> = ipv4ReprOf(ipv4ReprOf(null));
 
 export const ethernetRepr: Arb<EthernetRepr> = fc.oneof(
-  fc.record({ src: macAddr, dst: macAddr, ethertype: fc.constant(0x0800), payload: ipv4Repr as Arb<Ipv4Repr | ArpRepr | RawRepr> }),
-  fc.record({ src: macAddr, dst: macAddr, ethertype: fc.constant(0x0806), payload: arpRepr as Arb<Ipv4Repr | ArpRepr | RawRepr> }),
-  fc.record({
+  { weight: 4, arbitrary: fc.record({ src: macAddr, dst: macAddr, ethertype: fc.constant(0x0800), payload: ipv4Repr as Arb<Ipv4Repr | ArpRepr | RawRepr> }) },
+  { weight: 1, arbitrary: fc.record({ src: macAddr, dst: macAddr, ethertype: fc.constant(0x0806), payload: arpRepr as Arb<Ipv4Repr | ArpRepr | RawRepr> }) },
+  { weight: 1, arbitrary: fc.record({
     src: macAddr, dst: macAddr, ethertype: u16.filter((t) => t !== 0x0800 && t !== 0x0806),
     payload: rawRepr(46, 100) as Arb<Ipv4Repr | ArpRepr | RawRepr>,
-  }),
+  }) },
 );
