@@ -851,6 +851,7 @@ export class NetworkManager implements ServiceImpl {
       p.ipv4.addresses = [{ addr: 0x7f000001 as Ipv4Addr, prefix: 8 }];
       p.ipv6.method = 'manual';
       p.ipv6.addrGenMode = 'default';
+      p.other.set('ipv6.addresses', '::1/128');
       p.filename = '/run/NetworkManager/system-connections/lo.nmconnection';
       this.profiles.push(p);
       this.settingsPath.set(p, this.nextSettingsPath++);

@@ -444,3 +444,16 @@ describe('stdout/stderr order as a terminal shows it', () => {
     expect(r.code).toBe(10);
   });
 });
+
+describe('connection show ID field selection', () => {
+  it('-f profile / -f active / unknown field', () => {
+    const lab = createLab('nat');
+    expect(run(lab, 'lvs', 'nmcli -f profile c s eth1').out).not.toContain('GENERAL.');
+    expect(run(lab, 'lvs', 'nmcli -f active c s eth1').out.split('\n')[0]).toBe('GENERAL.NAME:                           eth1');
+    const r = run(lab, 'lvs', 'nmcli -f foo c s eth1');
+    expect(r.err).toMatch(/^Error: invalid field 'foo'; allowed fields: 6lowpan,802-1x,.*,wpan and GENERAL,IP4,DHCP4,IP6,DHCP6,VPN, or profile,active\.\n$/);
+    expect(r.code).toBe(2);
+    expect(run(lab, 'lvs', 'nmcli -g ipv4.addresses c s eth1').out).toBe('192.168.137.100/24\n');
+    expect(run(lab, 'lvs', 'nmcli -g IP4.ADDRESS d show eth1').out).toBe('192.168.137.100/24\n');
+  });
+});

@@ -802,6 +802,13 @@ function* monitor(c: Ctx): Co<number> {
 const CON_ALL = ['NAME', 'UUID', 'TYPE', 'TIMESTAMP', 'TIMESTAMP-REAL', 'AUTOCONNECT', 'AUTOCONNECT-PRIORITY', 'READONLY', 'DBUS-PATH', 'ACTIVE', 'DEVICE', 'STATE', 'ACTIVE-PATH', 'SLAVE', 'FILENAME'];
 const CON_COMMON = ['NAME', 'UUID', 'TYPE', 'DEVICE'];
 
+/** Every setting name nmcli knows (nm_meta_setting_infos order), for its field errors. */
+const ALL_SETTINGS = ['6lowpan', '802-1x', 'adsl', 'bluetooth', 'bond', 'bond-port', 'bridge', 'bridge-port', 'cdma', 'connection', 'dcb', 'dummy',
+  'ethtool', 'generic', 'gsm', 'hostname', 'hsr', 'infiniband', 'ipv4', 'ipv6', 'ip-tunnel', 'link', 'loopback', 'macsec', 'macvlan', 'match',
+  '802-11-olpc-mesh', 'ovs-bridge', 'ovs-dpdk', 'ovs-other-config', 'ovs-external-ids', 'ovs-interface', 'ovs-patch', 'ovs-port', 'pppoe', 'ppp',
+  'proxy', 'serial', 'sriov', 'tc', 'team', 'team-port', 'tun', 'user', 'veth', 'vlan', 'vpn', 'vrf', 'vxlan', 'wifi-p2p', 'wimax', '802-3-ethernet',
+  'wireguard', '802-11-wireless', '802-11-wireless-security', 'wpan'];
+
 const CON_CMDS = ['show', 'up', 'down', 'add', 'edit', 'delete', 'reload', 'load', 'modify', 'clone', 'import', 'export', 'migrate', 'monitor'];
 
 function* connection(c: Ctx, args: string[]): Co<number> {
@@ -1001,17 +1008,26 @@ function showProfileDetails(c: Ctx, nm: NetworkManager, p: Profile, ac: ActiveCo
   const props = profileProperties(p);
   const fields = c.cfg.fields;
   const ACTIVE_GROUPS = ['GENERAL', 'IP4', 'DHCP4', 'IP6', 'DHCP6', 'VPN'];
-  const sel = fields === null || /^(all|common)$/i.test(fields) ? null : fields.split(',').map((s) => s.trim()).filter(Boolean);
+  let sel = fields === null || /^(all|common)$/i.test(fields) ? null : fields.split(',').map((s) => s.trim()).filter(Boolean);
+  let onlyProfile = false, onlyActive = false;
   if (sel) {
-    const names = [...props.map((g) => g.setting), ...ACTIVE_GROUPS];
     for (const f of sel) {
-      const [g] = f.split('.');
-      if (!names.some((n) => n.toLowerCase() === g.toLowerCase()) && !['ipv4', 'ipv6', 'connection', '802-3-ethernet', 'loopback', 'proxy', 'ethernet'].includes(g.toLowerCase())) {
-        throw new NmcError(`Error: invalid field '${f}'; allowed fields: ${[...props.map((x) => x.setting), ...ACTIVE_GROUPS].join(',')}.`, NMC.USER_INPUT);
+      const g = f.split('.')[0].toLowerCase();
+      if (g === 'profile' || g === 'active') {
+        if (sel.length > 1) throw new NmcError(`Error: '${g}' has to be alone.`, NMC.USER_INPUT);
+        if (g === 'profile') onlyProfile = true; else onlyActive = true;
+        continue;
+      }
+      if (!ALL_SETTINGS.includes(g) && g !== 'ethernet' && !ACTIVE_GROUPS.includes(g.toUpperCase())) {
+        throw new NmcError(`Error: invalid field '${f}'; allowed fields: ${ALL_SETTINGS.join(',')} and ${ACTIVE_GROUPS.join(',')}, or profile,active.`, NMC.USER_INPUT);
       }
     }
+    if (onlyProfile || onlyActive) sel = null;
   }
   const wanted = (key: string): boolean => {
+    const isActive = /^[A-Z0-9]+[.[]/.test(key);
+    if (onlyProfile && isActive) return false;
+    if (onlyActive && !isActive) return false;
     if (!sel) return true;
     return sel.some((f) => {
       const lf = f.toLowerCase(), lk = key.toLowerCase();
