@@ -9,6 +9,7 @@ import { chgrp, chmod, chown, cp, ln, mkdir, mv, rm, rmdir, touch } from './file
 import { egrep, fgrep, grep } from './grep.ts';
 import { head, tail } from './headtail.ts';
 import { ls } from './ls.ts';
+import { sed } from './sed.ts';
 import { clear, expr, factor, falseCmd, nproc, seq, sleep, trueCmd, yes } from './misc.ts';
 import { column, cut, fold, nl, paste, tee, tr } from './text.ts';
 import { comm, sort, uniq } from './sort.ts';
@@ -21,6 +22,7 @@ export const coreutilsCommands: Command[] = [
   date,
   grep, egrep, fgrep,
   head, tail, wc, sort, uniq, comm,
+  sed,
   cut, tr, tee, nl, paste, fold, column,
   seq, yes, expr, factor, sleep, trueCmd, falseCmd, clear, nproc,
 ];
