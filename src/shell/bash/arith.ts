@@ -86,10 +86,14 @@ class Evaluator {
     return v;
   }
 
+  /** While a number is converted bash NUL-terminates the expression at the number's end. */
+  private cut = -1;
+
   private err(msg: string): never {
     let t = 0;
     while (t < this.s.length && (this.s[t] === ' ' || this.s[t] === '\t')) t++;
-    throw new ArithError(this.s.slice(t), msg, this.s.slice(this.lasttp));
+    const end = this.cut >= 0 ? this.cut : this.s.length;
+    throw new ArithError(this.s.slice(t, end), msg, this.s.slice(this.lasttp, end));
   }
 
   private expcomma(): bigint {
@@ -345,7 +349,9 @@ class Evaluator {
     }
     if (c >= '0' && c <= '9') {
       while (cp < s.length && (isAlnum(s[cp]) || s[cp] === '#' || s[cp] === '@' || s[cp] === '_')) cp++;
+      this.cut = cp;
       this.tokval = this.strlong(s.slice(start, cp));
+      this.cut = -1;
       this.lasttok = this.curtok;
       this.curtok = T.NUM;
       this.tp = cp;

@@ -1607,6 +1607,13 @@ export class Interp {
     return e === text.length ? text : text.slice(0, e);
   }
 
+  /** ${FUNCNAME[@]}: innermost first, `main` at the bottom outside interactive shells. */
+  funcNames(): string[] {
+    const f = this.funcStack.slice().reverse();
+    if (f.length && (!this.interactive || this.scriptFile !== null || this.cmdMode)) f.push('main');
+    return f;
+  }
+
   /** Expand PS1-style escapes (\u \h \W \w \$ ...). */
   expandPrompt(ps: string): string {
     return expandPromptString(this, ps);

@@ -112,8 +112,9 @@ export function braceExpand(w: Word): Word[] {
     return [w];
   }
   const out: Item[][] = [];
-  expandBraceItems(toItems(w), out);
-  if (out.length === 1) { w.braced = null; return [w]; }
+  const items = toItems(w);
+  expandBraceItems(items, out);
+  if (out.length === 1 && out[0] === items) { w.braced = null; return [w]; }
   w.braced = out.map(fromItems);
   return w.braced;
 }
@@ -215,6 +216,7 @@ export function* expandWords(sh: Interp, words: readonly Word[]): Run<string[]> 
   const out: string[] = [];
   for (const w0 of words) {
     if (w0.plain !== undefined) { out.push(w0.plain); continue; }
+    if (w0.array) { out.push(yield* arrayWordText(sh, w0)); continue; }
     for (const w of braceExpand(w0)) {
       if (w.plain !== undefined) { out.push(w.plain); continue; }
       const fb = new Fields();
@@ -226,6 +228,24 @@ export function* expandWords(sh: Interp, words: readonly Word[]): Run<string[]> 
     }
   }
   return out;
+}
+
+/** `name=(a b [k]=v)` as an argument (declare, local, readonly): expanded, re-quoted for the builtin. */
+function* arrayWordText(sh: Interp, w: Word): Run<string> {
+  const head = yield* expandString(sh, { parts: w.parts, text: '' });
+  const q = (s: string) => '"' + s.replace(/(["\\$`])/g, '\\$1') + '"';
+  const els: string[] = [];
+  for (const el of w.array!) {
+    const kv = /^\[([^\]]*)\]=/.exec(el.text);
+    if (kv) {
+      const v = yield* expandString(sh, { parts: el.parts, text: el.text });
+      const m = /^\[([^\]]*)\]=([^]*)$/.exec(v);
+      els.push(m ? `[${m[1]}]=${q(m[2])}` : q(v));
+      continue;
+    }
+    for (const f of yield* expandWords(sh, [el])) els.push(q(f));
+  }
+  return `${head}(${els.join(' ')})`;
 }
 
 function globOrStrip(sh: Interp, r: string, out: string[]): void {
@@ -250,7 +270,7 @@ export function* expandString(sh: Interp, w: Word, assign = false): Run<string> 
 export function* expandPattern(sh: Interp, w: Word): Run<string> {
   if (w.plain !== undefined) return w.plain.includes('\\') ? w.plain.replace(/\\/g, CTLESC + '\\') : w.plain;
   const fb = new Fields();
-  yield* addParts(sh, fb, w.parts, false, 'string');
+  yield* addParts(sh, fb, w.parts, false, 'pattern');
   return fb.finish().map((f) => f.s).join(' ');
 }
 
@@ -267,7 +287,8 @@ export function* expandArithText(sh: Interp, w: Word): Run<string> {
   return fb.finish().map((f) => stripCtl(f.s)).join(' ');
 }
 
-type Mode = 'word' | 'string' | 'assign' | 'arg';
+/** word: split+glob; string: one string, all quoted; pattern: one string, unquoted expansions stay patterns. */
+type Mode = 'word' | 'string' | 'assign' | 'arg' | 'pattern';
 
 function* addParts(sh: Interp, fb: Fields, parts: readonly WordPart[], inDq: boolean, mode: Mode): Run<void> {
   for (let i = 0; i < parts.length; i++) {
@@ -297,7 +318,7 @@ function* addParts(sh: Interp, fb: Fields, parts: readonly WordPart[], inDq: boo
         if (p.parts.length === 0) { fb.quoted(''); break; }
         const only = p.parts.length === 1 && p.parts[0].t === 'param' ? p.parts[0] : null;
         if (!(only && isAtLike(only))) fb.quoted('');
-        yield* addParts(sh, fb, p.parts, true, mode === 'arg' ? 'string' : mode);
+        yield* addParts(sh, fb, p.parts, true, mode === 'arg' || mode === 'pattern' ? 'string' : mode);
         break;
       }
       case 'param':
@@ -338,8 +359,8 @@ function emit(fb: Fields, pv: PV, inDq: boolean, mode: Mode, sh: Interp): void {
     if (quotedCtx) fb.quoted(vs.join(sep)); else fb.exp(vs.join(sep));
     return;
   }
-  if (mode === 'string' || mode === 'assign') {
-    fb.quoted(vs.join(' '));
+  if (mode === 'string' || mode === 'assign' || mode === 'pattern') {
+    if (quotedCtx) fb.quoted(vs.join(' ')); else fb.exp(vs.join(' '));
     return;
   }
   vs.forEach((v, i) => {
@@ -352,6 +373,12 @@ function emit(fb: Fields, pv: PV, inDq: boolean, mode: Mode, sh: Interp): void {
 function* paramValue(sh: Interp, p: ParamPart, name = p.name, index = p.index): Run<PV> {
   if (index) {
     const it = index.text.trim();
+    if (name === 'FUNCNAME' && !sh.vars.lookup(name)) {
+      const fns = sh.funcNames();
+      if (it === '@' || it === '*') return { multi: true, vs: fns, star: it === '*' };
+      const n = Number(sh.arith(yield* expandArithText(sh, index)));
+      return { multi: false, v: fns[n < 0 ? fns.length + n : n] };
+    }
     if (it === '@' || it === '*') {
       const v = sh.vars.lookup(name);
       return { multi: true, vs: arrayValues(v), star: it === '*' };
@@ -432,7 +459,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
   const isNull = isUnset || (pv.multi ? pv.vs.length === 1 && pv.vs[0] === '' || pv.vs.every((x) => x === '') : pv.v === '');
   switch (op) {
     case '': case '@': case '#': case '##': case '%': case '%%': case '/': case '//': case '/#': case '/%':
-    case ':': case '^': case '^^': case ',': case ',,':
+    case ':': case '^': case '^^': case ',': case ',,': case '~': case '~~':
       if (isUnset && sh.opts.nounset && !(pv.multi && (p.name === '@' || p.name === '*'))) {
         sh.unbound(p.index ? `${p.name}[${p.index.text}]` : p.name.match(/^[0-9]+$/) ? `$${p.name}` : p.name);
       }
@@ -443,12 +470,12 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
       emit(fb, pv, inDq, mode, sh);
       return;
     case '-': case ':-': {
-      if (op === '-' ? isUnset : isNull) { yield* addParts(sh, fb, p.arg!.parts, inDq, mode === 'word' ? 'arg' : mode); return; }
+      if (op === '-' ? isUnset : isNull) { yield* addParts(sh, fb, p.arg!.parts, inDq, mode === 'word' || mode === 'pattern' ? 'arg' : mode); return; }
       emit(fb, pv, inDq, mode, sh);
       return;
     }
     case '+': case ':+': {
-      if (!(op === '+' ? isUnset : isNull)) yield* addParts(sh, fb, p.arg!.parts, inDq, mode === 'word' ? 'arg' : mode);
+      if (!(op === '+' ? isUnset : isNull)) yield* addParts(sh, fb, p.arg!.parts, inDq, mode === 'word' || mode === 'pattern' ? 'arg' : mode);
       else if (inDq) fb.quoted('');
       return;
     }
@@ -518,13 +545,14 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
       emit(fb, { multi: false, v: chars.slice(o, e).join('') }, inDq, mode, sh);
       return;
     }
-    case '^': case '^^': case ',': case ',,': {
-      const up = op[0] === '^';
+    case '^': case '^^': case ',': case ',,': case '~': case '~~': {
       const all = op.length === 2;
+      const conv = (c: string) => (op[0] === '^' ? c.toUpperCase() : op[0] === ',' ? c.toLowerCase()
+        : c === c.toUpperCase() ? c.toLowerCase() : c.toUpperCase());
       const f = (s: string) => {
         if (!s) return s;
-        if (all) return up ? s.toUpperCase() : s.toLowerCase();
-        return (up ? s[0].toUpperCase() : s[0].toLowerCase()) + s.slice(1);
+        if (all) return op[0] === '~' ? [...s].map(conv).join('') : conv(s);
+        return conv(s[0]) + s.slice(1);
       };
       emit(fb, mapPV(pv, f), inDq, mode, sh);
       return;

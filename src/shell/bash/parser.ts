@@ -332,7 +332,7 @@ export class Parser {
     const startLine = this.line;
     for (;;) {
       const c = this.src[this.pos];
-      if (c === undefined) this.unterminated('(', startLine);
+      if (c === undefined) throw new ParseError([{ line: startLine, text: "unexpected EOF while looking for matching `)'" }], true);
       if (c === ' ' || c === '\t') { this.pos++; continue; }
       if (c === '\n') { this.pos++; this.line++; continue; }
       if (c === '\\' && this.src[this.pos + 1] === '\n') { this.pos += 2; this.line++; continue; }
@@ -576,7 +576,7 @@ export class Parser {
     }
     if (length) return bad();
     let op: ParamOp | null = null;
-    for (const o of [':-', ':=', ':+', ':?', '##', '%%', '//', '/#', '/%', '^^', ',,', '-', '=', '+', '?', '#', '%', '/', '^', ',', ':', '@'] as ParamOp[]) {
+    for (const o of [':-', ':=', ':+', ':?', '##', '%%', '//', '/#', '/%', '^^', ',,', '~~', '-', '=', '+', '?', '#', '%', '/', '^', ',', '~', ':', '@'] as ParamOp[]) {
       if (src.startsWith(o, i)) { op = o; break; }
     }
     if (!op) return bad();
@@ -692,7 +692,7 @@ export class Parser {
           throw new ParseError([{ line: this.line, text: 'syntax error: unexpected end of file' }], true);
         }
         this.warnings.push({
-          line: this.eofLine(),
+          line: this.eofLine() - 1,
           text: `warning: here-document at line ${d.line} delimited by end-of-file (wanted \`${d.delim}')`,
         });
       }
@@ -1154,10 +1154,24 @@ export class Parser {
 
   // ---- [[ ... ]] -----------------------------------------------------------------------------
 
+  /** Tokens inside [[ ]]: newlines are skipped (bash keeps reading). */
+  private cpeek(): Token {
+    while (this.peek().k === 'nl') this.next();
+    return this.peek();
+  }
+
+  private cnext(): Token {
+    this.cpeek();
+    return this.next();
+  }
+
+  private condLine = 0;
+
   private parseCond(): Compound {
-    const line = this.next().line;
+    const line = this.cnext().line;
+    this.condLine = line;
     const expr = this.condOr();
-    const t = this.next();
+    const t = this.cnext();
     if (!this.isWordRaw(t, ']]')) this.condUnexpected(t);
     return { t: 'cond', line, expr, redirs: [] };
   }
@@ -1169,7 +1183,7 @@ export class Parser {
   private condUnexpected(t: Token): never {
     if (t.k === 'eof') {
       throw new ParseError([
-        { line: t.line, text: "unexpected EOF while looking for `]]'" },
+        { line: this.condLine, text: "unexpected EOF while looking for `]]'" },
         { line: this.eofLine(), text: 'syntax error: unexpected end of file' },
       ], true);
     }
@@ -1183,9 +1197,9 @@ export class Parser {
   private condOr(): CondExpr {
     let a = this.condAnd();
     for (;;) {
-      const t = this.peek();
+      const t = this.cpeek();
       if (t.k !== 'op' || t.s !== '||') return a;
-      this.next();
+      this.cnext();
       this.skipNewlines();
       a = { t: 'or', a, b: this.condAnd() };
     }
@@ -1194,49 +1208,55 @@ export class Parser {
   private condAnd(): CondExpr {
     let a = this.condNot();
     for (;;) {
-      const t = this.peek();
+      const t = this.cpeek();
       if (t.k !== 'op' || t.s !== '&&') return a;
-      this.next();
+      this.cnext();
       this.skipNewlines();
       a = { t: 'and', a, b: this.condNot() };
     }
   }
 
   private condNot(): CondExpr {
-    const t = this.peek();
-    if (this.isWordRaw(t, '!')) { this.next(); return { t: 'not', a: this.condNot() }; }
+    const t = this.cpeek();
+    if (this.isWordRaw(t, '!')) { this.cnext(); return { t: 'not', a: this.condNot() }; }
     return this.condPrimary();
   }
 
   private condPrimary(): CondExpr {
-    const t = this.next();
+    const t = this.cnext();
     if (t.k === 'op' && (t.s === '(' || t.s === '((')) {
       const e = this.condOr();
-      const c = this.next();
+      const c = this.cnext();
       if (!(c.k === 'op' && c.s === ')')) this.condUnexpected(c);
       if (t.s === '((') {
-        const c2 = this.next();
+        const c2 = this.cnext();
         if (!(c2.k === 'op' && c2.s === ')')) this.condUnexpected(c2);
       }
       return e;
     }
     if (t.k !== 'w' || this.isWordRaw(t, ']]')) this.condUnexpected(t);
-    const n = this.peek();
+    const n = this.cpeek();
     if (COND_UNARY.has(t.s) && t.word!.plain !== undefined && n.k === 'w' && !this.isWordRaw(n, ']]')) {
       // `-n -eq 1`-like ambiguity is rare; treat as unary when the next word is not a binary op.
-      this.next();
+      this.cnext();
       return { t: 'unary', op: t.s, a: n.word! };
     }
     if ((n.k === 'w' && COND_BINARY.has(n.s)) || (n.k === 'op' && (n.s === '<' || n.s === '>'))) {
-      this.next();
+      this.cnext();
       if (n.s === '=~') {
         const b = this.readRegexWord();
-        if (!b) this.condUnexpected(this.peek());
+        if (!b) this.condUnexpected(this.cpeek());
         return { t: 'binary', op: '=~', a: t.word!, b };
       }
-      const b = this.next();
+      const b = this.cnext();
       if (b.k !== 'w') this.condUnexpected(b);
       return { t: 'binary', op: n.s, a: t.word!, b: b.word! };
+    }
+    if (n.k === 'w' && !this.isWordRaw(n, ']]')) {
+      throw new ParseError([
+        { line: n.line, text: 'conditional binary operator expected' },
+        { line: n.line, text: `syntax error near \`${n.s}'` },
+      ], false, this.lineAt(Math.max(0, this.pos - 1)));
     }
     return { t: 'word', a: t.word! };
   }
