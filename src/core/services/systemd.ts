@@ -141,6 +141,20 @@ export function registerUnit(def: UnitDef): void {
 
 export function knownUnits(): UnitDef[] { return [...UNIT_REGISTRY.values()]; }
 
+/** Figures of units registered elsewhere without `resources` (what a RHEL 9 VM shows for them). */
+const DEFAULT_RESOURCES: Record<string, NonNullable<UnitDef['resources']>> = {
+  'httpd.service': { tasks: 177, memory: 33_447_936, cpuMs: 98 },
+  'NetworkManager.service': { tasks: 3, memory: 11_116_544, cpuMs: 187 },
+  'keepalived.service': { tasks: 3, memory: 3_121_152, cpuMs: 42 },
+  'ipvsadm.service': { cpuMs: 6 },
+  'iptables.service': { cpuMs: 9 },
+};
+
+/** A unit's tasks, memory and CPU figures for systemctl status. */
+export function resourcesOf(def: UnitDef): NonNullable<UnitDef['resources']> {
+  return def.resources ?? DEFAULT_RESOURCES[def.name] ?? {};
+}
+
 /** Unit files of RHEL 9 packages, for units registered without `unitText`. */
 export const UNIT_FILES: Record<string, string> = {};
 
@@ -206,6 +220,8 @@ export type InstallChange = { readonly type: 'symlink'; readonly path: string; r
 export type InstallResult = { ok: true; changes: InstallChange[] } | { ok: false; error: 'not-found' | 'masked' | 'static' };
 
 const JOURNAL_MAX = 5000;
+/** µs from the kernel's start to the boot's virtual moment (when systemd starts the units). */
+export const USERSPACE_MONO = 4_212_877;
 const ETC = '/etc/systemd/system';
 export const KERNEL_RELEASE = '5.14.0-427.13.1.el9_4.x86_64';
 export const SYSTEMD_VERSION = '252-32.el9_4';
@@ -467,9 +483,12 @@ export class Systemd {
     if (this.journal.length > JOURNAL_MAX) { this.journal.splice(0, this.journal.length - JOURNAL_MAX); this.journalDropped++; }
   }
 
-  /** A kernel message (printk): `journalctl -k` and `dmesg`. */
+  /**
+   * A kernel message (printk): `journalctl -k` and `dmesg`. Its dmesg time counts from the
+   * kernel's start, which is USERSPACE_MONO before the virtual moment the machine booted.
+   */
   klog(msg: string, mono?: number, priority = 6): void {
-    this.log('', 'kernel', 0, msg, priority, { mono: mono ?? Math.max(0, this.host.now - this.bootTime) });
+    this.log('', 'kernel', 0, msg, priority, { mono: mono ?? Math.max(0, this.host.now - this.bootTime) + USERSPACE_MONO });
   }
 
   /** The next journal sequence number (entries logged from now on have it or later). */
@@ -498,7 +517,7 @@ export class Systemd {
 
   /** CPU time a unit uses for an activation of `us` virtual µs (deterministic, plausible). */
   cpuOf(u: UnitRuntime): number {
-    const base = (u.def.resources?.cpuMs ?? 12) * 1000;
+    const base = (resourcesOf(u.def).cpuMs ?? 12) * 1000;
     const running = u.state === 'active' && u.sub === 'running' ? Math.floor((this.host.now - u.startedAt) / 2000) : 0;
     return u.cpuUs + (u.state === 'active' ? base + running : 0);
   }
@@ -535,7 +554,7 @@ export class Systemd {
       u.impl = null;
       u.result = 'exit-code';
       u.execStatus = 1;
-      const cpu = (d.resources?.cpuMs ?? 12) * 1000 / 3;
+      const cpu = (resourcesOf(d).cpuMs ?? 12) * 1000 / 3;
       u.cpuUs += Math.floor(cpu);
       this.sysLog(u, `${d.name}: Main process exited, code=exited, status=1/FAILURE`, 5, { id: 'exited', exitCode: 'exited', exitStatus: '1' });
       this.sysLog(u, `${d.name}: Failed with result 'exit-code'.`, 4, { id: 'failed', result: 'exit-code' });
@@ -632,10 +651,10 @@ export class Systemd {
     this.bootTime = this.host.now;
     const r = this.host.rng.fork(`boot-id:${this.bootCount}`);
     this.bootIds.push([r.u32(), r.u32(), r.u32(), r.u32()].map((x) => x.toString(16).padStart(8, '0')).join(''));
-    for (const [mono, msg] of kernelBootLog(this.host)) this.klog(msg, mono);
     let name = '';
     try { name = this.host.fs.readFile('/etc/hostname').split('\n')[0].trim(); } catch { /* none */ }
-    if (name && /^[A-Za-z0-9][A-Za-z0-9.-]{0,63}$/.test(name) && name !== this.host.hostname) this.host.setHostname(name);
+    if (name && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name) && name !== this.host.hostname) this.host.setHostname(name);
+    for (const [mono, msg] of kernelBootLog(this.host)) this.klog(msg, mono);
     this.log('', 'systemd', 1, `systemd ${SYSTEMD_VERSION} running in system mode (${SYSTEMD_FEATURES})`);
     this.log('', 'systemd', 1, 'Detected virtualization vmware.');
     this.log('', 'systemd', 1, 'Detected architecture x86-64.');
