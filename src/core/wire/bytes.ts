@@ -48,6 +48,18 @@ export function copyInto(dst: Uint8Array, o: number, src: Uint8Array): void {
   else for (let i = 0; i < n; i++) dst[o + i] = src[i];
 }
 
+/**
+ * A copy of `b[start, end)` as a plain Uint8Array. Not `b.slice`: on a Node Buffer that
+ * returns a view (and a Buffer), and a decoded Repr must not alias the capture ring it came
+ * from.
+ */
+export function copyBytes(b: Uint8Array, start = 0, end = b.length): Uint8Array {
+  const v = b.subarray(start, end);
+  const out = new Uint8Array(v.length);
+  out.set(v);
+  return out;
+}
+
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

@@ -17,7 +17,7 @@
  * Decoded payload bytes are copies, so a Repr outlives the buffer (the capture arena is a
  * ring that gets overwritten).
  */
-import { copyInto } from './bytes.ts';
+import { copyBytes, copyInto } from './bytes.ts';
 import { ArpView, emitArp, parseArp, ARP_LEN } from './arp.ts';
 import { isWireError, type ParseOptions } from './error.ts';
 import { emitEthernetHeader, ETHERNET_HEADER_LEN, ETHERNET_MIN_FRAME, EthernetView } from './ethernet.ts';
@@ -73,7 +73,7 @@ export function emitFrame(r: EthernetRepr): Uint8Array {
 }
 
 function raw(b: Uint8Array, start: number, end: number): EthPayload {
-  return { kind: 'raw', bytes: start >= end ? EMPTY : b.slice(start, end) };
+  return { kind: 'raw', bytes: start >= end ? EMPTY : copyBytes(b, start, end) };
 }
 
 /** Decodes a frame. Never throws; see the module comment. */

@@ -8,7 +8,7 @@
  * limits and obsolete line folding are left out: nothing in the lab sends them.
  * Text is Latin-1 both ways (header bytes are ASCII, and a body that is not survives).
  */
-import { fromLatin1, latin1 } from './bytes.ts';
+import { copyBytes, fromLatin1, latin1 } from './bytes.ts';
 
 export type HttpHeaders = readonly (readonly [string, string])[];
 
@@ -165,7 +165,7 @@ export function parseHttpRequest(b: Uint8Array): HttpParse<HttpRequest> {
   if (b.length < h.headLength + n) return { ok: false, incomplete: true };
   return {
     ok: true, length: h.headLength + n, headLength: h.headLength,
-    msg: { kind: 'request', method: m[1], uri: m[2], version: m[3], headers: h.headers, body: b.slice(h.headLength, h.headLength + n) },
+    msg: { kind: 'request', method: m[1], uri: m[2], version: m[3], headers: h.headers, body: copyBytes(b, h.headLength, h.headLength + n) },
   };
 }
 
@@ -187,10 +187,10 @@ export function parseHttpResponse(b: Uint8Array, opts?: { readonly requestMethod
   const cl = contentLength(h.headers);
   if (cl === 'bad') return { ok: false, incomplete: false, error: 'bad Content-Length' };
   if (cl === null) {
-    return { ok: true, length: b.length, headLength: h.headLength, msg: { ...base, body: b.slice(h.headLength), untilClose: true } };
+    return { ok: true, length: b.length, headLength: h.headLength, msg: { ...base, body: copyBytes(b, h.headLength), untilClose: true } };
   }
   if (b.length < h.headLength + cl) return { ok: false, incomplete: true };
-  return { ok: true, length: h.headLength + cl, headLength: h.headLength, msg: { ...base, body: b.slice(h.headLength, h.headLength + cl) } };
+  return { ok: true, length: h.headLength + cl, headLength: h.headLength, msg: { ...base, body: copyBytes(b, h.headLength, h.headLength + cl) } };
 }
 
 /** Does this TCP payload start like an HTTP request or response? (Cheap: for the dissector.) */

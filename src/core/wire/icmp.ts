@@ -5,7 +5,7 @@
  * the body (echo data, or the quoted datagram of an error) so that every message type round
  * trips; accessors below and quote.ts interpret them. The checksum covers the whole message.
  */
-import { copyInto, get16, get32, put16, put32 } from './bytes.ts';
+import { copyBytes, copyInto, get16, get32, put16, put32 } from './bytes.ts';
 import { checksumValid, internetChecksum } from './checksum.ts';
 import { wireError, type ParseOptions, type WireError } from './error.ts';
 import type { IcmpRepr } from './types.ts';
@@ -64,7 +64,7 @@ export function echoSeq(r: IcmpRepr): number { return r.rest & 0xffff; }
 
 export function parseIcmp(v: IcmpView, opts?: ParseOptions): IcmpRepr | WireError {
   if (opts?.verifyChecksums && !v.verifyChecksum()) return wireError('icmp', 'checksum', 'bad ICMP checksum');
-  return { kind: 'icmp', type: v.type, code: v.code, rest: v.rest, payload: v.buf.slice(v.off + ICMP_HEADER_LEN, v.off + v.len) };
+  return { kind: 'icmp', type: v.type, code: v.code, rest: v.rest, payload: copyBytes(v.buf, v.off + ICMP_HEADER_LEN, v.off + v.len) };
 }
 
 export function icmpBufferLen(r: IcmpRepr): number {

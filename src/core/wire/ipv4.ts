@@ -12,7 +12,7 @@
  * that does not decode stays a RawRepr. Canonical form: `mf`, `fragOffset` and `options` are
  * absent when false, 0 and empty. The reserved ("evil") flag bit is not modelled.
  */
-import { copyInto, get16, get32, put16, put32 } from './bytes.ts';
+import { copyBytes, copyInto, get16, get32, put16, put32 } from './bytes.ts';
 import { checksumValid, internetChecksum, sum16, finishChecksum } from './checksum.ts';
 import { isWireError, wireError, type ParseOptions, type WireError } from './error.ts';
 import { emitIcmp, icmpBufferLen, IcmpView, parseIcmp } from './icmp.ts';
@@ -104,7 +104,7 @@ export class Ipv4View {
 }
 
 function rawOf(b: Uint8Array, start: number, end: number): IpPayload {
-  return { kind: 'raw', bytes: b.slice(start, end) };
+  return { kind: 'raw', bytes: copyBytes(b, start, end) };
 }
 
 /** Decodes the payload of a checked view, or a RawRepr when it does not decode. */
@@ -162,7 +162,7 @@ export function parseIpv4(v: Ipv4View, opts?: ParseOptions): Ipv4Repr | WireErro
   };
   if (fo & FLAG_MF) r = { ...r, mf: true };
   if (fo & 0x1fff) r = { ...r, fragOffset: fo & 0x1fff };
-  if (hl > IPV4_HEADER_LEN) r = { ...r, options: v.buf.slice(v.off + IPV4_HEADER_LEN, v.off + hl) };
+  if (hl > IPV4_HEADER_LEN) r = { ...r, options: copyBytes(v.buf, v.off + IPV4_HEADER_LEN, v.off + hl) };
   return r;
 }
 

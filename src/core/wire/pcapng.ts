@@ -13,6 +13,7 @@
  * never reads outside the buffer: damage gives `{ ok: false, error }` with what was read so
  * far.
  */
+import { copyBytes } from './bytes.ts';
 
 export const LINKTYPE_ETHERNET = 1;
 const SHB = 0x0a0d0d0a;
@@ -238,14 +239,14 @@ export function readPcapng(bytes: Uint8Array): ReadResult {
         const ts = hi * 4294967296 + lo;
         frames.push({
           iface: ifIdx, timeUs: iface.unitsPerSecond === 1e6 ? ts : Math.round((ts * 1e6) / iface.unitsPerSecond),
-          bytes: bytes.slice(body + 20, body + 20 + cap), origLen: orig, ...(o.comment !== undefined ? { comment: o.comment } : {}),
+          bytes: copyBytes(bytes, body + 20, body + 20 + cap), origLen: orig, ...(o.comment !== undefined ? { comment: o.comment } : {}),
         });
       } else if (type === SPB) {
         if (end - body < 4) return fail(`short simple packet block at offset ${p}`);
         const orig = dv.getUint32(body, le);
         const cap = Math.min(orig, end - body - 4);
         if (interfaces[sectionIfaceBase] === undefined) return fail(`simple packet block at offset ${p} before any interface`);
-        frames.push({ iface: sectionIfaceBase, timeUs: 0, bytes: bytes.slice(body + 4, body + 4 + cap), origLen: orig });
+        frames.push({ iface: sectionIfaceBase, timeUs: 0, bytes: copyBytes(bytes, body + 4, body + 4 + cap), origLen: orig });
       }
       p += total;
     }
@@ -272,7 +273,7 @@ export function readPcap(bytes: Uint8Array): ReadResult {
     if (p + 16 > bytes.length) return { ok: false, error: `truncated record header at offset ${p}`, interfaces, frames };
     const sec = dv.getUint32(p, le), frac = dv.getUint32(p + 4, le), cap = dv.getUint32(p + 8, le), orig = dv.getUint32(p + 12, le);
     if (p + 16 + cap > bytes.length) return { ok: false, error: `record at offset ${p} runs past the end of the file`, interfaces, frames };
-    frames.push({ iface: 0, timeUs: sec * 1e6 + (nano ? Math.floor(frac / 1000) : frac), bytes: bytes.slice(p + 16, p + 16 + cap), origLen: orig });
+    frames.push({ iface: 0, timeUs: sec * 1e6 + (nano ? Math.floor(frac / 1000) : frac), bytes: copyBytes(bytes, p + 16, p + 16 + cap), origLen: orig });
     p += 16 + cap;
   }
   return { ok: true, interfaces, frames };

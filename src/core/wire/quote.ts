@@ -11,7 +11,7 @@
  * gives a best-effort Repr: TCP/UDP/ICMP header fields that are present, zeros for those that
  * are not, no options, an empty payload.
  */
-import { get16, get32 } from './bytes.ts';
+import { copyBytes, get16, get32 } from './bytes.ts';
 import { isWireError } from './error.ts';
 import { emitIpv4, ipv4BufferLen, Ipv4View, parseIpv4 } from './ipv4.ts';
 import { EMPTY, IpProto, type IpPayload, type Ipv4Addr, type Ipv4Repr } from './types.ts';
@@ -55,9 +55,9 @@ export function parseIcmpQuote(b: Uint8Array): Ipv4Repr | null {
   } else if (protocol === IpProto.UDP && n >= 4) {
     payload = { kind: 'udp', srcPort: get16(p, 0), dstPort: get16(p, 2), payload: EMPTY };
   } else if (protocol === IpProto.ICMP && n >= 8) {
-    payload = { kind: 'icmp', type: p[0], code: p[1], rest: get32(p, 4), payload: p.slice(8) };
+    payload = { kind: 'icmp', type: p[0], code: p[1], rest: get32(p, 4), payload: copyBytes(p, 8) };
   } else {
-    payload = { kind: 'raw', bytes: p.slice() };
+    payload = { kind: 'raw', bytes: copyBytes(p) };
   }
   let r: Ipv4Repr = {
     kind: 'ipv4', tos: b[1], id: get16(b, 4), df: (fo & 0x4000) !== 0, ttl: b[8], protocol,
@@ -65,6 +65,6 @@ export function parseIcmpQuote(b: Uint8Array): Ipv4Repr | null {
   };
   if (fo & 0x2000) r = { ...r, mf: true };
   if (fo & 0x1fff) r = { ...r, fragOffset: fo & 0x1fff };
-  if (hl > 20) r = { ...r, options: b.slice(20, hl) };
+  if (hl > 20) r = { ...r, options: copyBytes(b, 20, hl) };
   return r;
 }

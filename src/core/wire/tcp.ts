@@ -16,7 +16,7 @@
  * by zero padding is the padding itself). An EOL followed by non-zero bytes is kept, and
  * parsing carries on after it, so even odd option areas survive a round trip.
  */
-import { copyInto, get16, get32, put16, put32 } from './bytes.ts';
+import { copyBytes, copyInto, get16, get32, put16, put32 } from './bytes.ts';
 import { checksumValid, finishChecksum, pseudoHeaderSum, sum16 } from './checksum.ts';
 import { wireError, type ParseOptions, type WireError } from './error.ts';
 import { IpProto, type Ipv4Addr, type TcpOption, type TcpRepr } from './types.ts';
@@ -174,7 +174,7 @@ export function parseTcpOptions(b: Uint8Array, start: number, end: number): TcpO
       out.push({ kind: 'sack', blocks });
     } else if (kind === 8 && len === 10) out.push({ kind: 'ts', val: get32(b, p + 2), ecr: get32(b, p + 6) });
     else if (kind === 254 && len === 8) out.push({ kind: 'toa', port: get16(b, p + 2), addr: get32(b, p + 4) as Ipv4Addr });
-    else out.push({ kind: 'unknown', type: kind, data: b.slice(p + 2, p + len) });
+    else out.push({ kind: 'unknown', type: kind, data: copyBytes(b, p + 2, p + len) });
     p += len;
   }
   return out;
@@ -196,7 +196,7 @@ export function parseTcp(v: TcpView, src: number, dst: number, opts?: ParseOptio
     flags: v.flags,
     window: v.window,
     options,
-    payload: v.buf.slice(v.payloadStart, v.end),
+    payload: copyBytes(v.buf, v.payloadStart, v.end),
   };
   return urgent !== 0 ? { ...r, urgent } : r;
 }

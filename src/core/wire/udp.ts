@@ -5,7 +5,7 @@
  * The UDP length field is authoritative: bytes after it (inside the IP total length) are
  * ignored, and a length that is smaller than 8 or larger than the datagram is malformed.
  */
-import { copyInto, get16, put16 } from './bytes.ts';
+import { copyBytes, copyInto, get16, put16 } from './bytes.ts';
 import { checksumValid, finishChecksum, pseudoHeaderSum, sum16 } from './checksum.ts';
 import { wireError, type ParseOptions, type WireError } from './error.ts';
 import { IpProto, type UdpRepr } from './types.ts';
@@ -60,7 +60,7 @@ export class UdpView {
 
 export function parseUdp(v: UdpView, src: number, dst: number, opts?: ParseOptions): UdpRepr | WireError {
   if (opts?.verifyChecksums && !v.verifyChecksum(src, dst)) return wireError('udp', 'checksum', 'bad UDP checksum');
-  return { kind: 'udp', srcPort: v.srcPort, dstPort: v.dstPort, payload: v.buf.slice(v.off + UDP_HEADER_LEN, v.off + v.length) };
+  return { kind: 'udp', srcPort: v.srcPort, dstPort: v.dstPort, payload: copyBytes(v.buf, v.off + UDP_HEADER_LEN, v.off + v.length) };
 }
 
 export function udpBufferLen(r: UdpRepr): number {

@@ -6,7 +6,7 @@
  * Not modelled: VRRPv3 (RFC 5798, centisecond intervals, pseudo-header checksum): a version
  * other than 2 is `unsupported` and stays raw.
  */
-import { copyInto, get16, get32, put16, put32 } from './bytes.ts';
+import { copyBytes, copyInto, get16, get32, put16, put32 } from './bytes.ts';
 import { checksumValid, internetChecksum } from './checksum.ts';
 import { wireError, type ParseOptions, type WireError } from './error.ts';
 import type { Ipv4Addr, VrrpRepr } from './types.ts';
@@ -75,7 +75,7 @@ export function parseVrrp(v: VrrpView, opts?: ParseOptions): VrrpRepr | WireErro
   for (let i = 0; i < v.count; i++) addrs.push(v.addr(i));
   return {
     kind: 'vrrp', version: v.version, type: v.type, vrid: v.vrid, priority: v.priority,
-    authType: v.authType, advInt: v.advInt, addrs, authData: v.buf.slice(v.authOffset, v.authOffset + VRRP_AUTH_LEN),
+    authType: v.authType, advInt: v.advInt, addrs, authData: copyBytes(v.buf, v.authOffset, v.authOffset + VRRP_AUTH_LEN),
   };
 }
 
