@@ -768,6 +768,7 @@ def('return', (sh, argv) => {
 
 def(['exit', 'logout'], (sh, argv) => {
   if (argv[0] === 'logout' && !sh.interactive) { err(sh, 'logout', 'not login shell: use `exit\''); return 1; }
+  if (sh.jobControl) sh.errOut(sh.exitMessage + '\n');
   let st = sh.status;
   if (argv[1] !== undefined) {
     if (!/^\s*[-+]?[0-9]+\s*$/.test(argv[1])) { err(sh, 'exit', `${argv[1]}: numeric argument required`); st = 2; }

@@ -159,6 +159,8 @@ export class Interp {
   getoptsLast = 0;
   /** The main interactive shell (job control, `[1] PID` messages). */
   jobControl = false;
+  /** What `exit` prints in the main interactive shell (`exit`, or `logout` for a login shell). */
+  exitMessage = 'exit';
   /** Called when a command's exit should end the session (interactive `exit`). */
   readonly w: World;
 
@@ -708,7 +710,8 @@ export class Interp {
     let st = 0;
     const traced: string[] = [];
     for (const a of c.assigns) {
-      if (!(yield* this.doAssign(a, false))) { st = 1; if (!this.interactive) throw new AbortEx(1, true); break; }
+      // A failed assignment (readonly) aborts the command line; a script exits.
+      if (!(yield* this.doAssign(a, false))) { st = 1; throw new AbortEx(1, true); }
       if (this.opts.xtrace) traced.push(`${a.name}=${a.array ? '(' + a.array.map((w) => w.text).join(' ') + ')' : scalarOf(this.vars.lookup(a.name)) ?? ''}`);
     }
     if (traced.length) {
@@ -1025,7 +1028,10 @@ export class Interp {
     } catch (e) {
       if (e instanceof ShellSignal) {
         if (e.sig === 'PIPE') return 141;
-        if (this.traps.has(e.sig)) {
+        // Without job control (scripts) the shell gets the signal too: a trap runs and the
+        // script goes on. With job control only the foreground job gets it; the shell then
+        // breaks out of loops as bash does (jobs.c: "act as if the shell received SIGINT").
+        if (this.traps.has(e.sig) && !this.jobControl) {
           yield* this.runTrap(e.sig);
           return e.status;
         }

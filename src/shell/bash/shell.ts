@@ -89,6 +89,7 @@ export class Shell {
     const sh = new Interp(this.world, true);
     this.interp = sh;
     sh.jobControl = true;
+    sh.exitMessage = this.login ? 'logout' : 'exit';
     const home = opts.home ?? '/root';
     const user = opts.user ?? 'root';
     sh.cwd = opts.fs.isDir(home) ? home : '/';
@@ -164,10 +165,9 @@ export class Shell {
         yield* sh.runSource(src);
       } catch (e) {
         if (e instanceof ShellSignal) {
-          if (sh.traps.has(e.sig)) yield* sh.runTrap(e.sig);
           sh.status = e.status;
           // An interactive bash ignores SIGTERM and SIGQUIT; SIGHUP ends it.
-          if (e.sig === 'HUP' || e.sig === 'KILL') yield* this.doExit(e.status);
+          if (e.sig === 'HUP' || e.sig === 'KILL') yield* this.doExit(e.status, true);
         } else if (e instanceof ExitEx) {
           yield* this.doExit(e.status);
         } else if (e instanceof AbortEx) {
@@ -180,9 +180,9 @@ export class Shell {
     return this.exited ?? sh.status;
   }
 
-  private *doExit(status: number): Run<void> {
+  private *doExit(status: number, announce = false): Run<void> {
     const sh = this.interp;
-    (sh.fds[2]?.w ?? this.world.termErr).write(this.login ? 'logout\n' : 'exit\n');
+    if (announce) this.world.termErr.write(sh.exitMessage + '\n');
     let st = status;
     try { st = yield* sh.runExitTrap(status); } catch { /* ignore */ }
     sh.status = st;
