@@ -132,6 +132,8 @@ export interface For {
   readonly words?: Word[];
   readonly body: List;
   readonly redirs: Redir[];
+  /** `select NAME in ...` (a menu loop) instead of `for`. */
+  readonly select?: boolean;
 }
 export interface ArithFor {
   readonly t: 'arithfor'; readonly line: number;

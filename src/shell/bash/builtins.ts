@@ -152,6 +152,7 @@ export function formatPrintf(fmt: string, args: string[], onErr: (m: string) => 
     if (a === undefined || a === '') return 0n;
     const r = parseIntArg(a);
     if (r.err) { onErr(`${a}: invalid number`); status = 1; }
+    if (r.range) onErr(`warning: ${a}: Numerical result out of range`);
     return r.v;
   };
   const numArg = (a: string | undefined): number => {
@@ -187,9 +188,9 @@ export function formatPrintf(fmt: string, args: string[], onErr: (m: string) => 
       }
       if (c !== '%') { out += c; continue; }
       if (fmt[i + 1] === '%') { out += '%'; i++; continue; }
-      const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(\([^)]*\))?([a-zA-Z])?/.exec(fmt.slice(i));
+      const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(\([^)]*\))?[hjlLtz]*([^])?/.exec(fmt.slice(i));
       if (!m || !m[5]) {
-        onErr(`\`${fmt.slice(i + 1, i + 2) || '%'}': missing format character`);
+        onErr(`\`%': missing format character`);
         return { out, status: 1 };
       }
       i += m[0].length - 1;
@@ -210,7 +211,7 @@ export function formatPrintf(fmt: string, args: string[], onErr: (m: string) => 
           break;
         }
         case 'q': s = printfQuote(next() ?? ''); break;
-        case 'c': s = [...(next() ?? '')][0] ?? ''; break;
+        case 'c': { const a = next(); s = a === undefined ? '\0' : [...a][0] ?? ''; break; }
         case 'd': case 'i': {
           const v = intArg(next());
           s = signed(v, flags, prec);
@@ -237,7 +238,7 @@ export function formatPrintf(fmt: string, args: string[], onErr: (m: string) => 
           break;
         }
         default:
-          onErr(`%${conv}: invalid format character`);
+          onErr(`\`${conv}': invalid format character`);
           return { out, status: 1 };
       }
       if (width !== undefined) {
@@ -268,7 +269,7 @@ function signed(v: bigint, flags: string, prec?: number): string {
   return s;
 }
 
-function parseIntArg(a: string): { v: bigint; err: boolean } {
+function parseIntArg(a: string): { v: bigint; err: boolean; range?: boolean } {
   if (/^['"]/.test(a)) return { v: BigInt(a.length > 1 ? a.codePointAt(1)! : 0), err: false };
   const t = a.trim();
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(t);
@@ -276,7 +277,10 @@ function parseIntArg(a: string): { v: bigint; err: boolean } {
   const body = m[2];
   let v = /^0[xX]/.test(body) ? BigInt(body) : body.length > 1 && body[0] === '0' ? BigInt('0o' + body.slice(1)) : BigInt(body);
   if (m[1] === '-') v = -v;
-  v = BigInt.asIntN(64, v);
+  // strtoimax clamps and sets ERANGE
+  const MAX = (1n << 63n) - 1n;
+  if (v > MAX) return { v: MAX, err: m[0].length !== t.length, range: true };
+  if (v < -MAX - 1n) return { v: -MAX - 1n, err: m[0].length !== t.length, range: true };
   return { v, err: m[0].length !== t.length };
 }
 
@@ -797,7 +801,7 @@ def('continue', loopCtl('continue'));
 def('eval', function* (sh, argv) {
   const src = argv.slice(1).join(' ');
   if (!src.trim()) return 0;
-  return (yield new Call(sh.evalString(src))) as number;
+  return (yield new Call(sh.evalString(src, 'eval'))) as number;
 });
 
 def(['source', '.'], function* (sh, argv) {

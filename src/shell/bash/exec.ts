@@ -200,6 +200,7 @@ export class Interp {
     c.noErrexitOnce = false;
     c.history = this.history;
     c.jobControl = false;
+    c.arithEnv = c.makeArithEnv();
     return c;
   }
 
@@ -439,7 +440,11 @@ export class Interp {
 
   // ---- arithmetic ------------------------------------------------------------------------------
 
-  private arithEnv = {
+  private arithEnv = this.makeArithEnv();
+
+  /** Variable access for the arithmetic evaluator (per instance: clones need their own). */
+  private makeArithEnv() {
+    return {
     get: (name: string, sub?: string): string | undefined => {
       if (sub === undefined) return this.special(name);
       const v = this.vars.lookup(name);
@@ -456,7 +461,8 @@ export class Interp {
       if (!ok) throw new AbortEx(1, false);
     },
     unbound: (name: string): never => this.unbound(name),
-  };
+    };
+  }
 
   /** Evaluate arithmetic; throws ArithError. */
   arithRaw(expr: string): bigint {
@@ -491,8 +497,8 @@ export class Interp {
       } catch (e) {
         if (e instanceof ParseError) {
           this.reportParseError(e);
-          this.status = 2;
-          if (!this.interactive || this.cmdMode || this.scriptFile !== null) throw new ExitEx(2);
+          this.status = e.status;
+          if (!this.interactive || this.cmdMode || this.scriptFile !== null) throw new ExitEx(e.status);
           parser.recover();
           continue;
         }
@@ -572,13 +578,21 @@ export class Interp {
   }
 
   /** eval: parse and run a string in this shell. */
-  *evalString(src: string): Run<number> {
+  *evalString(src: string, who?: string): Run<number> {
     let list: List;
     try {
-      list = parseAll(src, { aliases: this.opts.expandAliases ? this.aliases : undefined, line: this.lineno || 1 });
+      list = parseAll(src, { aliases: this.opts.expandAliases ? this.aliases : undefined, line: who ? 1 : this.lineno || 1 });
     } catch (e) {
       if (e instanceof ParseError) {
-        for (const m of e.msgs) this.error(m.text);
+        // bash: `FILE: eval: line 2: syntax error...` (the prefix names the file, not its line)
+        const inter = this.interactive && this.scriptFile === null && !this.cmdMode;
+        if (!who || inter) {
+          for (const m of e.msgs) this.errOut(`${this.errPrefix()}${m.text}\n`);
+          return 2;
+        }
+        const pre = (this.scriptFile !== null ? `${this.scriptFile}: ` : `${this.arg0}: `) + `${who}: `;
+        for (const m of e.msgs) this.errOut(`${pre}line ${m.line}: ${m.text}\n`);
+        if (e.lineText !== undefined) this.errOut(`${pre}line ${e.msgs[0].line}: \`${e.lineText}'\n`);
         return 2;
       }
       throw e;
@@ -1110,6 +1124,9 @@ export class Interp {
     set('HOSTTYPE', 'x86_64');
     set('OSTYPE', 'linux-gnu');
     set('MACHTYPE', 'x86_64-redhat-linux-gnu');
+    const vi = this.vars.writable('BASH_VERSINFO')!;
+    vi.value = ['5', '1', '8', '1', 'release', 'x86_64-redhat-linux-gnu'];
+    vi.attrs |= Attr.ARRAY | Attr.READONLY;
     const uid = this.vars.writable('UID')!; uid.value = '0'; uid.attrs |= Attr.READONLY;
     const euid = this.vars.writable('EUID')!; euid.value = '0'; euid.attrs |= Attr.READONLY;
     const ppid = this.vars.writable('PPID')!; ppid.value = String(this.ppid); ppid.attrs |= Attr.READONLY;
@@ -1406,7 +1423,7 @@ export class Interp {
           return 0;
         }
         case 'while': return yield* this.execWhile(c.cond, c.body, c.until);
-        case 'for': return yield* this.execFor(c.name, c.words, c.body, c.line);
+        case 'for': return c.select ? yield* this.execSelect(c.name, c.words, c.body, c.line) : yield* this.execFor(c.name, c.words, c.body, c.line);
         case 'arithfor': return yield* this.execArithFor(c.init, c.cond, c.step, c.body, c.line);
         case 'case': return yield* this.execCase(c.word, c.items, c.line);
         case 'arith': {
@@ -1458,6 +1475,40 @@ export class Interp {
       for (const it of items) {
         if (++this.ticker.n >= TICK_EVERY) { this.ticker.n = 0; yield* this.tick(); }
         if (!this.setVar(name, it)) { st = 1; break; }
+        try {
+          st = yield* this.execList(body);
+        } catch (e) {
+          if (e instanceof BreakEx) { if (--e.n > 0) throw e; break; }
+          if (e instanceof ContinueEx) { if (--e.n > 0) throw e; continue; }
+          throw e;
+        }
+      }
+    } finally { this.loopDepth--; }
+    return st;
+  }
+
+  /** select: a numbered menu on stderr, PS3 prompt, REPLY from stdin; ends at EOF or break. */
+  private *execSelect(name: string, words: Word[] | undefined, body: List, line: number): Run<number> {
+    this.lineno = line;
+    const items = words ? yield* expandWords(this, words) : this.pos.slice();
+    if (!items.length) return 0;
+    const w = String(items.length).length;
+    const menu = items.map((it, i) => `${String(i + 1).padStart(w)}) ${it}\n`).join('');
+    let st = 0;
+    let show = true;
+    this.loopDepth++;
+    try {
+      for (;;) {
+        if (show) this.errOut(menu);
+        show = false;
+        this.errOut(this.special('PS3') ?? '#? ');
+        const input = this.fds[0]?.r;
+        const l = input ? yield* input.readLine() : null;
+        if (l === null) { this.errOut('\n'); break; }
+        if (l.trim() === '') { show = true; continue; }
+        this.setVar('REPLY', l);
+        const n = Number(l.trim());
+        this.setVar(name, Number.isInteger(n) && n >= 1 && n <= items.length ? items[n - 1] : '');
         try {
           st = yield* this.execList(body);
         } catch (e) {

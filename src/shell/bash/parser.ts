@@ -29,6 +29,8 @@ export class ParseError {
     readonly eof: boolean,
     /** For `near unexpected token` errors: the text of the line holding the token. */
     readonly lineText?: string,
+    /** Exit status of a shell that stops here (bash 5.1 gives 1 for an unclosed `a=(`). */
+    readonly status = 2,
   ) {}
 }
 
@@ -332,7 +334,7 @@ export class Parser {
     const startLine = this.line;
     for (;;) {
       const c = this.src[this.pos];
-      if (c === undefined) throw new ParseError([{ line: startLine, text: "unexpected EOF while looking for matching `)'" }], true);
+      if (c === undefined) throw new ParseError([{ line: startLine, text: "unexpected EOF while looking for matching `)'" }], true, undefined, 1);
       if (c === ' ' || c === '\t') { this.pos++; continue; }
       if (c === '\n') { this.pos++; this.line++; continue; }
       if (c === '\\' && this.src[this.pos + 1] === '\n') { this.pos += 2; this.line++; continue; }
@@ -812,7 +814,7 @@ export class Parser {
       switch (r) {
         case 'if': return this.withRedirs(this.parseIf());
         case 'while': case 'until': return this.withRedirs(this.parseWhile(r === 'until'));
-        case 'for': return this.withRedirs(this.parseFor());
+        case 'for': case 'select': return this.withRedirs(this.parseFor());
         case 'case': return this.withRedirs(this.parseCase());
         case '{': return this.withRedirs(this.parseGroup());
         case '[[': return this.withRedirs(this.parseCond());
@@ -982,9 +984,11 @@ export class Parser {
   }
 
   private parseFor(): Compound {
-    const line = this.next().line;
+    const kw = this.next();
+    const line = kw.line;
+    const select = kw.s === 'select';
     const t = this.peek();
-    if (t.k === 'op' && t.s === '((') {
+    if (t.k === 'op' && t.s === '((' && !select) {
       this.next();
       const inner = this.readArithFor();
       const p = this.peek();
@@ -1017,7 +1021,7 @@ export class Parser {
     }
     this.skipNewlines();
     const body = this.parseDoGroup();
-    return { t: 'for', line, name, words, body, redirs: [] };
+    return { t: 'for', line, name, words, body, redirs: [], select };
   }
 
   /** After `for ((`: the three expressions up to `))`. */

@@ -93,7 +93,7 @@ class Printer {
         return s + `${ind}fi${this.redirs(c.redirs)}`;
       }
       case 'for':
-        return `for ${c.name}${c.words ? ' in ' + words(c.words) : ''};\n${ind}do\n${this.list(c.body, ind + IND)}\n${ind}done${this.redirs(c.redirs)}`;
+        return `${c.select ? 'select' : 'for'} ${c.name}${c.words ? ' in ' + words(c.words) : ''};\n${ind}do\n${this.list(c.body, ind + IND)}\n${ind}done${this.redirs(c.redirs)}`;
       case 'arithfor':
         return `for ((${c.init.text.trim()}; ${c.cond.text.trim()}; ${c.step.text.trim()}))\n${ind}do\n${this.list(c.body, ind + IND)}\n${ind}done${this.redirs(c.redirs)}`;
       case 'while':

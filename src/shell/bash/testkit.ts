@@ -6,6 +6,7 @@
  */
 import { FsError, Vfs } from '../../core/fs/vfs.ts';
 import type { HostApi } from '../../core/lab/api.ts';
+import type { Host } from '../../core/net/host.ts';
 import { EventQueue } from '../../core/sim/events.ts';
 import { ProcTable, runToCompletion, type RunOptions, type SimDriver } from '../proc.ts';
 import type { CmdContext, Co, Command, CommandRegistry } from '../types.ts';
@@ -67,6 +68,8 @@ export function makeHost(sim: FakeSim, opts: { hostname?: string; packages?: str
     allocPid: () => ++pid,
     hasPackage: (n) => packages.has(n),
     packages,
+    // Tests of the shell never reach the kernel; commands that need it use a real Lab.
+    kernel: undefined as unknown as Host,
   };
 }
 
