@@ -376,10 +376,9 @@ function seqView(b: Uint8Array, ipOff: number, o: number, ctx?: DissectContext):
 }
 
 /** Option subtrees plus the Info-column words ("MSS=1460 SACK_PERM …"). */
-function tcpOptions(b: Uint8Array, s: number, e: number, ackBase: number | undefined): { fields: Field[]; names: string[]; info: string[]; bad: string } {
+function tcpOptions(b: Uint8Array, s: number, e: number, ackBase: number | undefined): { fields: Field[]; names: string[]; bad: string } {
   const fields: Field[] = [];
   const names: string[] = [];
-  const info: string[] = [];
   let p = s;
   let bad = '';
   const kindField = (o: number, k: number, name: string) => fld('tcp.option_kind', `Kind: ${name} (${k})`, k, o, o + 1);
@@ -411,7 +410,6 @@ function tcpOptions(b: Uint8Array, s: number, e: number, ackBase: number | undef
         kindField(p, k, 'Maximum Segment Size'), lenField(p, l), fld('tcp.options.mss_val', `MSS Value: ${v}`, v, d, d + 2),
       ]));
       names.push('Maximum segment size');
-      info.push(`MSS=${v}`);
     } else if (k === 3 && l === 3) {
       const sh = b[d], mul = 2 ** Math.min(sh, 14);
       fields.push(fld('tcp.options.wscale', `TCP Option - Window scale: ${sh} (multiply by ${mul})`, sh, p, p + l, [
@@ -420,11 +418,9 @@ function tcpOptions(b: Uint8Array, s: number, e: number, ackBase: number | undef
         fld('tcp.options.wscale.multiplier', `[Multiplier: ${mul}]`, mul, d, d),
       ]));
       names.push('Window scale');
-      info.push(`WS=${mul}`);
     } else if (k === 4 && l === 2) {
       fields.push(fld('tcp.options.sack_perm', 'TCP Option - SACK permitted', true, p, p + l, [kindField(p, k, 'SACK Permitted'), lenField(p, l)]));
       names.push('SACK permitted');
-      info.push('SACK_PERM');
     } else if (k === 5 && (l - 2) % 8 === 0) {
       const kids: Field[] = [kindField(p, k, 'SACK'), lenField(p, l)];
       const edges: string[] = [];
@@ -434,7 +430,6 @@ function tcpOptions(b: Uint8Array, s: number, e: number, ackBase: number | undef
         const rel = ackBase === undefined ? '' : ' (relative)';
         kids.push(fld('tcp.options.sack_le', `left edge = ${rl}${rel}`, rl, q, q + 4), fld('tcp.options.sack_re', `right edge = ${rr}${rel}`, rr, q + 4, q + 8));
         edges.push(`${rl}-${rr}`);
-        info.push(`SLE=${rl} SRE=${rr}`);
       }
       kids.push(fld('tcp.options.sack.count', `[TCP SACK Count: ${(l - 2) / 8}]`, (l - 2) / 8, p, p));
       fields.push(fld('tcp.options.sack', `TCP Option - SACK ${edges.join(' ')}`.trimEnd(), true, p, p + l, kids));
@@ -447,7 +442,6 @@ function tcpOptions(b: Uint8Array, s: number, e: number, ackBase: number | undef
         fld('tcp.options.timestamp.tsecr', `Timestamp echo reply: ${te}`, te, d + 4, d + 8),
       ]));
       names.push('Timestamps');
-      info.push(`TSval=${tv} TSecr=${te}`);
     } else if (k === 254 && l === 8) {
       const port = get16(b, d), addr = ip4(b, d + 2);
       fields.push(fld('tcp.options.toa', `TCP Option - TOA (FULLNAT client address): ${fmtIp(addr)}:${port}`, `${fmtIp(addr)}:${port}`, p, p + l, [
@@ -465,7 +459,7 @@ function tcpOptions(b: Uint8Array, s: number, e: number, ackBase: number | undef
     }
     p += l;
   }
-  return { fields, names, info, bad };
+  return { fields, names, bad };
 }
 
 function tcpChecksum(s: FrameScan, ipIdx: number): { good: boolean; should: number } | null {
@@ -476,7 +470,7 @@ function tcpChecksum(s: FrameScan, ipIdx: number): { good: boolean; should: numb
   return { good: should === get16(b, o + 16), should };
 }
 
-function tcpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined, problems: string[]): { layer: Layer; info: string } {
+function tcpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined, problems: string[]): Layer {
   const b = s.b, o = s.l4Off, hl = s.l4Hl, end = s.l4End;
   const ipOff = s.ipOff[ipIdx];
   const sp = get16(b, o), dp = get16(b, o + 2);
@@ -533,9 +527,43 @@ function tcpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined, 
   if (len > 0) fields.push(fld('tcp.payload', `TCP payload (${len} byte${len === 1 ? '' : 's'})`, toHex(b, o + hl, end), o + hl, end));
   const ackPart = hasAck ? `, Ack: ${sv.ack}` : '';
   const summary = `Transmission Control Protocol, Src Port: ${sp}, Dst Port: ${dp}, Seq: ${sv.seq}${ackPart}, Len: ${len}`;
-  let info = `${sp} → ${dp} [${tcpFlagNames(f12)}] Seq=${sv.seq}${hasAck ? ` Ack=${sv.ack}` : ''} Win=${calcWin}${flags & 0x20 ? ` Urg=${urg}` : ''} Len=${len}`;
-  if (opts.info.length) info += ` ${opts.info.join(' ')}`;
-  return { layer: { name: 'Transmission Control Protocol', abbrev: 'tcp', summary, range: [o, o + hl], fields }, info };
+  return { name: 'Transmission Control Protocol', abbrev: 'tcp', summary, range: [o, o + hl], fields };
+}
+
+/** The Info column of a TCP segment: "41718 → 80 [SYN] Seq=0 Win=64240 Len=0 MSS=1460 …". */
+function tcpInfo(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined): string {
+  const b = s.b, o = s.l4Off, hl = s.l4Hl;
+  const sp = get16(b, o), dp = get16(b, o + 2);
+  const len = s.l4End - o - hl;
+  const f12 = ((b[o + 12] & 0x0f) << 8) | b[o + 13];
+  const flags = b[o + 13];
+  const sv = seqView(b, s.ipOff[ipIdx], o, ctx);
+  const [fwd, rev] = tcpKey(b, s.ipOff[ipIdx], o);
+  const shift = flags & 2 ? undefined : ctx?.wscale?.get(fwd);
+  const win = get16(b, o + 14);
+  const calcWin = shift === undefined ? win : win * 2 ** shift;
+  let info = `${sp} → ${dp} [${tcpFlagNames(f12)}] Seq=${sv.seq}${flags & 0x10 ? ` Ack=${sv.ack}` : ''} Win=${calcWin}${flags & 0x20 ? ` Urg=${get16(b, o + 18)}` : ''} Len=${len}`;
+  // Option words, in header order.
+  const ackBase = ctx?.isn?.get(rev);
+  for (let p = o + 20; p < o + hl;) {
+    const k = b[p];
+    if (k === 0) break;
+    if (k === 1) { p++; continue; }
+    if (p + 1 >= o + hl) break;
+    const l = b[p + 1];
+    if (l < 2 || p + l > o + hl) break;
+    if (k === 2 && l === 4) info += ` MSS=${get16(b, p + 2)}`;
+    else if (k === 3 && l === 3) info += ` WS=${2 ** Math.min(b[p + 2], 14)}`;
+    else if (k === 4 && l === 2) info += ' SACK_PERM';
+    else if (k === 5 && (l - 2) % 8 === 0) {
+      for (let q = p + 2; q < p + l; q += 8) {
+        const le = get32(b, q), re = get32(b, q + 4);
+        info += ackBase === undefined ? ` SLE=${le} SRE=${re}` : ` SLE=${(le - ackBase) >>> 0} SRE=${(re - ackBase) >>> 0}`;
+      }
+    } else if (k === 8 && l === 10) info += ` TSval=${get32(b, p + 2)} TSecr=${get32(b, p + 6)}`;
+    p += l;
+  }
+  return info;
 }
 
 // ---- UDP ------------------------------------------------------------------------------------------
@@ -675,7 +703,7 @@ function echoTimestamp(b: Uint8Array, o: number, e: number, frameUs: number): Fi
   ];
 }
 
-function icmpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined, problems: string[]): { layer: Layer; info: string } {
+function icmpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined, problems: string[]): Layer {
   const b = s.b, o = s.l4Off, e = s.l4End;
   const t = b[o], c = b[o + 1], ck = get16(b, o + 2);
   const tn = ICMP_TYPE_NAMES[t] ?? 'Unknown ICMP (obsolete or malformed?)';
@@ -688,20 +716,14 @@ function icmpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined,
     fld('icmp.code', `Code: ${c}${cn ? ` (${cn})` : ''}`, c, o + 1, o + 2),
     ...checksumFields('icmp.checksum', 'icmp', ck, complete ? { good: should === ck, should } : null, o + 2, problems, 'ICMP'),
   ];
-  let info: string;
   if (t === 0 || t === 8) {
     fields.push(...echoFields(b, o));
     let ds = o + 8;
     const ts = ctx?.frame?.timeUs === undefined ? null : echoTimestamp(b, ds, e, ctx.frame.timeUs);
     if (ts) { fields.push(...ts); ds += 8; }
     if (e > ds) fields.push(dataField(b, ds, e));
-    const id = get16(b, o + 4), sq = get16(b, o + 6);
-    info = `${tn.padEnd(20)} id=0x${hex4(id)}, seq=${sq}/${((sq & 255) << 8) | (sq >> 8)}, ttl=${b[io + 8]}`;
     const peer = ctx?.number === undefined ? undefined : ctx.icmpPeer?.get(ctx.number);
-    if (peer && peer.peer === 0) {
-      info += ' (no response found!)';
-    } else if (peer) {
-      info += peer.reply ? ` (request in ${peer.peer})` : ` (reply in ${peer.peer})`;
+    if (peer && peer.peer !== 0) {
       fields.push(fld(peer.reply ? 'icmp.resp_to' : 'icmp.resp_in', peer.reply ? `[Request frame: ${peer.peer}]` : `[Response frame: ${peer.peer}]`, peer.peer, o, o));
     }
   } else {
@@ -728,9 +750,24 @@ function icmpLayer(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined,
     } else if (e > o + 8) {
       fields.push(dataField(b, o + 8, e));
     }
-    info = cn ? `${tn.padEnd(20)} (${cn})` : tn;
   }
-  return { layer: { name: 'Internet Control Message Protocol', abbrev: 'icmp', summary: 'Internet Control Message Protocol', range: [o, e], fields }, info };
+  return { name: 'Internet Control Message Protocol', abbrev: 'icmp', summary: 'Internet Control Message Protocol', range: [o, e], fields };
+}
+
+/** "Echo (ping) request  id=0x0001, seq=1/256, ttl=64", "Destination unreachable (Port unreachable)". */
+function icmpInfo(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined): string {
+  const b = s.b, o = s.l4Off, io = s.ipOff[ipIdx];
+  const t = b[o], c = b[o + 1];
+  const tn = ICMP_TYPE_NAMES[t] ?? 'Unknown ICMP (obsolete or malformed?)';
+  if (t === 0 || t === 8) {
+    const id = get16(b, o + 4), sq = get16(b, o + 6);
+    let info = `${tn.padEnd(20)} id=0x${hex4(id)}, seq=${sq}/${((sq & 255) << 8) | (sq >> 8)}, ttl=${b[io + 8]}`;
+    const peer = ctx?.number === undefined ? undefined : ctx.icmpPeer?.get(ctx.number);
+    if (peer) info += peer.peer === 0 ? ' (no response found!)' : peer.reply ? ` (request in ${peer.peer})` : ` (reply in ${peer.peer})`;
+    return info;
+  }
+  const cn = icmpCodeName(t, c);
+  return cn ? `${tn.padEnd(20)} (${cn})` : tn;
 }
 
 // ---- VRRP -----------------------------------------------------------------------------------------
@@ -786,6 +823,35 @@ const HTTP_HEADER_FIELDS: Readonly<Record<string, string>> = {
 };
 
 interface HttpResult { layers: Layer[]; info: string }
+
+/** "GET / HTTP/1.1 ", "HTTP/1.1 200 OK  (text/html)", or "Continuation". */
+function httpInfo(b: Uint8Array, s: number, e: number): string {
+  let q = s;
+  while (q < e && b[q] !== 10) q++;
+  let first = '';
+  for (let i = s; i < q && i < s + 2048; i++) first += String.fromCharCode(b[i]);
+  first = first.replace(/\r$/, '');
+  if (/^HTTP\/\d\.\d \d{3}(?: .*)?$/.test(first)) {
+    // Content-Type from the head (media type without parameters).
+    let ct = '';
+    let p = q + 1;
+    while (p < e) {
+      let r = p;
+      while (r < e && b[r] !== 10) r++;
+      if (r - p <= 1) break;
+      if (r - p > 13 && (b[p] | 0x20) === 0x63 && (b[p + 8] | 0x20) === 0x74 && b[p + 12] === 0x3a) {
+        let line = '';
+        for (let i = p; i < r; i++) line += String.fromCharCode(b[i]);
+        const m = /^content-type:\s*([^;\r]*)/i.exec(line);
+        if (m) { ct = m[1].trim(); break; }
+      }
+      p = r + 1;
+    }
+    return `${first} ${ct ? ` (${ct})` : ''}`;
+  }
+  if (/^[A-Z]+ \S+ HTTP\/\d\.\d$/.test(first)) return `${first} `;
+  return 'Continuation';
+}
 
 function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): HttpResult {
   // Lines up to the blank line (or the end of the segment).
@@ -881,8 +947,7 @@ function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): H
     }
   }
   void contentLength;
-  const info = req ? `${first} ` : `${first} ${contentType ? ` (${contentType})` : ''}`;
-  return { layers, info };
+  return { layers, info: httpInfo(b, s, e) };
 }
 
 // ---- TLS ------------------------------------------------------------------------------------------
@@ -1062,8 +1127,6 @@ function dataLayer(b: Uint8Array, s: number, e: number): Layer {
 
 // ---- the walk -------------------------------------------------------------------------------------
 
-interface Walk { layers: Layer[]; problems: string[]; protocol: string; info: string; src: string; dst: string; reassembled?: Uint8Array }
-
 function markReassembled(l: Layer): Layer {
   return { ...l, source: 'reassembled' };
 }
@@ -1098,135 +1161,138 @@ function reassemble(parts: readonly PduPart[], self: number, selfBytes: Uint8Arr
 
 const scratch = new FrameScan();
 
-function walk(bytes: Uint8Array, ctx: DissectContext | undefined, wantTree: boolean): Walk {
-  const s = scanFrame(bytes, wantTree ? new FrameScan() : scratch);
+interface Tree { layers: Layer[]; problems: string[]; reassembled?: Uint8Array }
+
+/** The innermost IP layer that is not an ICMP quote (scan guarantees one when ipN > 0). */
+function lastIp(s: FrameScan): number {
+  let last = -1;
+  for (let i = 0; i < s.ipN && !s.ipQuoted[i]; i++) last = i;
+  return last;
+}
+
+function pduNote(s: FrameScan, ctx: DissectContext | undefined): PduNote | undefined {
+  return ctx?.number === undefined || s.l4 !== 6 ? undefined : ctx.pdu?.get(ctx.number);
+}
+
+function tree(bytes: Uint8Array, ctx: DissectContext | undefined): Tree {
+  const s = scanFrame(bytes, new FrameScan());
   const b = s.b;
   const layers: Layer[] = [];
   const problems: string[] = [];
-  const resolve = ctx?.resolveMac !== false;
-  const macCol = (m: number) => (resolve ? macName(m) : fmtMac(m));
-  let protocol = 'Ethernet';
-  let info = '';
-  let src = '', dst = '';
   let reassembled: Uint8Array | undefined;
-  const pduLayers: Layer[] = [];
   if (ctx?.frame) layers.push(frameLayer(b, ctx.frame));
   if (s.ethType < 0) {
     if (s.len > 0) layers.push(dataLayer(b, 0, s.len));
     problems.push(`Malformed Packet: ${s.malformed}`);
-    return { layers, problems, protocol: 'Malformed', info: '[Malformed Packet]', src, dst };
+    return { layers, problems };
   }
   layers.push(ethLayer(s));
-  src = macCol(mac6(b, 6));
-  dst = macCol(mac6(b, 0));
   if (s.arp >= 0) {
     layers.push(arpLayer(s));
-    protocol = 'ARP';
-    info = arpKind(b, s.arp).info;
   } else if (s.ethType === 0x0800 && s.ipN > 0) {
-    let last = -1;
-    for (let i = 0; i < s.ipN; i++) {
-      if (s.ipQuoted[i]) break;
-      layers.push(ipLayer(s, i, problems));
-      last = i;
-    }
-    const io = s.ipOff[last];
-    src = fmtIp(ip4(b, io + 12));
-    dst = fmtIp(ip4(b, io + 16));
-    protocol = 'IPv4';
-    let tcpInfo = '';
-    const fo = get16(b, io + 6), proto = b[io + 9];
-    if (fo & 0x3fff) {
-      info = `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${(fo & 0x1fff) * 8}, ID=${hex4(get16(b, io + 4))})`;
-    } else if (s.l4 === 6) {
-      const t = tcpLayer(s, last, ctx, problems);
-      layers.push(t.layer);
-      protocol = 'TCP';
-      info = tcpInfo = t.info;
-    } else if (s.l4 === 17) {
-      const u = udpLayer(s, last, problems);
-      layers.push(u.layer);
-      protocol = 'UDP';
-      info = u.info;
-    } else if (s.l4 === 1) {
-      const c = icmpLayer(s, last, ctx, problems);
-      layers.push(c.layer);
-      protocol = 'ICMP';
-      info = c.info;
-    } else if (s.l4 === 112) {
-      const v = vrrpLayer(s, problems);
-      layers.push(v.layer);
-      protocol = 'VRRP';
-      info = v.info;
-    } else {
-      info = `${ipProtoName(proto)} (${proto})`;
-    }
-    const note = ctx?.number === undefined || s.l4 !== 6 ? undefined : ctx.pdu?.get(ctx.number);
+    const last = lastIp(s);
+    for (let i = 0; i <= last; i++) layers.push(ipLayer(s, i, problems));
+    const dst = fmtIp(ip4(b, s.ipOff[last] + 16));
+    if (s.l4 === 6) layers.push(tcpLayer(s, last, ctx, problems));
+    else if (s.l4 === 17) layers.push(udpLayer(s, last, problems).layer);
+    else if (s.l4 === 1) layers.push(icmpLayer(s, last, ctx, problems));
+    else if (s.l4 === 112) layers.push(vrrpLayer(s, problems).layer);
+    const note = pduNote(s, ctx);
     let appStart = s.appOff;
     if (note && s.app !== APP_DATA && s.appEnd > s.appOff) {
       const extra: Field[] = [];
+      const pdu: Layer[] = [];
       if (note.segment) {
         if (note.reassembledIn !== undefined) extra.push(fld('tcp.reassembled_in', `[Reassembled PDU in frame: ${note.reassembledIn}]`, note.reassembledIn, s.appOff, s.appOff));
         extra.push(fld('tcp.segment_data', `TCP segment data (${s.appEnd - s.appOff} bytes)`, toHex(b, s.appOff, s.appEnd), s.appOff, s.appEnd));
         appStart = s.appEnd;
-      } else if (wantTree && note.parts && ctx?.frameBytes) {
+      } else if (note.parts && ctx?.frameBytes) {
         const r = reassemble(note.parts, ctx.number!, b, ctx.frameBytes);
         if (r) {
           const mine = note.parts[note.parts.length - 1];
           extra.push(fld('tcp.segment_data', `TCP segment data (${mine.end - mine.start} bytes)`, toHex(b, mine.start, mine.end), mine.start, mine.end));
           appStart = mine.end;
           reassembled = r.buf;
-          pduLayers.push(r.layer);
-          if (s.app === APP_HTTP) pduLayers.push(...httpLayers(r.buf, 0, r.buf.length, dst).layers.map((l) => markReassembled(l)));
-          else pduLayers.push(markReassembled(tlsLayer(s, last, ctx, r.buf, 0, r.buf.length).layer));
+          pdu.push(r.layer);
+          if (s.app === APP_HTTP) pdu.push(...httpLayers(r.buf, 0, r.buf.length, dst).layers.map(markReassembled));
+          else pdu.push(markReassembled(tlsLayer(s, last, ctx, r.buf, 0, r.buf.length).layer));
         }
       }
       if (extra.length) {
         const ti = layers.length - 1;
         layers[ti] = { ...layers[ti], fields: [...layers[ti].fields, ...extra] };
       }
+      layers.push(...pdu);
     }
-    layers.push(...pduLayers);
-    if (appStart < s.appEnd && s.app === APP_HTTP) {
-      const h = httpLayers(b, appStart, s.appEnd, dst);
-      layers.push(...h.layers);
-      protocol = 'HTTP';
-      info = h.info;
-    } else if (appStart < s.appEnd && s.app === APP_TLS) {
-      const t = tlsLayer(s, last, ctx, b, appStart, s.appEnd);
-      layers.push(t.layer);
-      if (t.segmentOnly) {
-        info += ' [TCP segment of a reassembled PDU]';
-      } else {
-        protocol = t.protocol;
-        info = t.info;
-      }
-    }
-    if (note) {
-      if (note.segment) {
-        protocol = 'TCP';
-        info = `${tcpInfo} [TCP segment of a reassembled PDU]`;
-      } else {
-        if (note.protocol !== undefined) protocol = note.protocol;
-        if (note.info !== undefined) info = note.info;
-      }
-    }
-  } else {
-    const is8023 = s.ethType <= 1500 && s.ethType !== 0; // Wireshark reads type 0 as Ethernet II
-    protocol = s.ethType === 0x0806 ? 'ARP' : is8023 ? 'LLC' : `0x${hex4(s.ethType)}`;
-    info = s.ethType === 0x0806 ? '[Malformed Packet]' : is8023 ? `IEEE 802.3, length ${s.ethType}` : 'Ethernet II';
+    if (appStart < s.appEnd && s.app === APP_HTTP) layers.push(...httpLayers(b, appStart, s.appEnd, dst).layers);
+    else if (appStart < s.appEnd && s.app === APP_TLS) layers.push(tlsLayer(s, last, ctx, b, appStart, s.appEnd).layer);
   }
   // ICMP shows its data inside its own tree, as Wireshark does.
   if (s.app === APP_DATA && s.appEnd > s.appOff && s.l4 !== 1) layers.push(dataLayer(b, s.appOff, s.appEnd));
   if (s.malformed) problems.push(`Malformed Packet: ${s.malformed}`);
-  return { layers, problems, protocol, info, src, dst, ...(reassembled ? { reassembled } : {}) };
+  return { layers, problems, ...(reassembled ? { reassembled } : {}) };
+}
+
+/** The columns, from the scan alone: no tree is built (summarize runs over whole captures). */
+function columns(bytes: Uint8Array, ctx: DissectContext | undefined): Summary {
+  const s = scanFrame(bytes, scratch);
+  const b = s.b;
+  const length = bytes.length;
+  if (s.ethType < 0) return { src: '', dst: '', protocol: 'Malformed', length, info: '[Malformed Packet]' };
+  const resolve = ctx?.resolveMac !== false;
+  const macCol = (m: number) => (resolve ? macName(m) : fmtMac(m));
+  if (s.arp >= 0) return { src: macCol(mac6(b, 6)), dst: macCol(mac6(b, 0)), protocol: 'ARP', length, info: arpKind(b, s.arp).info };
+  if (s.ethType !== 0x0800 || s.ipN === 0) {
+    const is8023 = s.ethType <= 1500 && s.ethType !== 0; // Wireshark reads type 0 as Ethernet II
+    return {
+      src: macCol(mac6(b, 6)), dst: macCol(mac6(b, 0)), length,
+      protocol: s.ethType === 0x0806 ? 'ARP' : is8023 ? 'LLC' : `0x${hex4(s.ethType)}`,
+      info: s.ethType === 0x0806 ? '[Malformed Packet]' : is8023 ? `IEEE 802.3, length ${s.ethType}` : 'Ethernet II',
+    };
+  }
+  const last = lastIp(s);
+  const io = s.ipOff[last];
+  const src = fmtIp(ip4(b, io + 12)), dst = fmtIp(ip4(b, io + 16));
+  const fo = get16(b, io + 6), proto = b[io + 9];
+  let protocol = 'IPv4';
+  let info: string;
+  let tcp = '';
+  if (fo & 0x3fff) {
+    info = `Fragmented IP protocol (proto=${ipProtoName(proto)} ${proto}, off=${(fo & 0x1fff) * 8}, ID=${hex4(get16(b, io + 4))})`;
+  } else if (s.l4 === 6) {
+    protocol = 'TCP';
+    info = tcp = tcpInfo(s, last, ctx);
+  } else if (s.l4 === 17) {
+    protocol = 'UDP';
+    info = `${get16(b, s.l4Off)} → ${get16(b, s.l4Off + 2)} Len=${Math.max(0, get16(b, s.l4Off + 4) - 8)}`;
+  } else if (s.l4 === 1) {
+    protocol = 'ICMP';
+    info = icmpInfo(s, last, ctx);
+  } else if (s.l4 === 112) {
+    protocol = 'VRRP';
+    info = `Announcement (v${b[s.l4Off] >> 4})`;
+  } else {
+    info = `${ipProtoName(proto)} (${proto})`;
+  }
+  const note = pduNote(s, ctx);
+  if (note?.segment) return { src, dst, protocol: 'TCP', length, info: `${tcp} [TCP segment of a reassembled PDU]` };
+  if (note && note.protocol !== undefined) return { src, dst, protocol: note.protocol, length, info: note.info ?? info };
+  if (s.appEnd > s.appOff && s.app === APP_HTTP) {
+    protocol = 'HTTP';
+    info = httpInfo(b, s.appOff, s.appEnd);
+  } else if (s.appEnd > s.appOff && s.app === APP_TLS) {
+    const t = tlsLayer(s, last, ctx);
+    if (t.segmentOnly) info += ' [TCP segment of a reassembled PDU]';
+    else { protocol = t.protocol; info = t.info; }
+  }
+  return { src, dst, protocol, length, info };
 }
 
 /** The protocol tree of one frame. Never throws. */
 export function dissect(bytes: Uint8Array, ctx?: DissectContext): Dissection {
   try {
-    const w = walk(bytes, ctx, true);
-    return { layers: w.layers, length: bytes.length, problems: w.problems, ...(w.reassembled ? { reassembled: w.reassembled } : {}) };
+    const t = tree(bytes, ctx);
+    return { layers: t.layers, length: bytes.length, problems: t.problems, ...(t.reassembled ? { reassembled: t.reassembled } : {}) };
   } catch (e) {
     // Defensive: the walk checks every length, but a capture pane must never crash.
     return { layers: [dataLayer(bytes, 0, bytes.length)], length: bytes.length, problems: [`Dissector bug: ${String(e)}`] };
@@ -1236,8 +1302,7 @@ export function dissect(bytes: Uint8Array, ctx?: DissectContext): Dissection {
 /** The packet-list columns of one frame (Source, Destination, Protocol, Length, Info). Never throws. */
 export function summarize(bytes: Uint8Array, ctx?: DissectContext): Summary {
   try {
-    const w = walk(bytes, ctx, false);
-    return { src: w.src, dst: w.dst, protocol: w.protocol, length: bytes.length, info: w.info };
+    return columns(bytes, ctx);
   } catch (e) {
     return { src: '', dst: '', protocol: 'Malformed', length: bytes.length, info: `[Dissector bug: ${String(e)}]` };
   }
