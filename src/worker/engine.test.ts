@@ -128,12 +128,12 @@ describe('LabEngine', () => {
     h.send({ t: 'mode', mode: { animate: true, paused: false, speed: 1 } });
     h.ask({ q: 'enter', host: 'lvs', text: 'curl 192.168.137.130' });
     h.run(100);
-    const hops1 = h.msgs.filter((m) => m.t === 'hops').flatMap((m) => (m as { hops: unknown[] }).hops).length;
+    const hops1 = h.msgs.filter((m) => m.t === 'hops').flatMap((m) => (m as { hops: readonly unknown[] }).hops).length;
     expect(hops1).toBeGreaterThanOrEqual(1);
     expect(hops1).toBeLessThanOrEqual(2);
     h.run(20_000);
     expect(h.text('lvs')).toContain('RS1 - 192.168.137.130');
-    const hops = h.msgs.filter((m) => m.t === 'hops').flatMap((m) => (m as { hops: { label: string }[] }).hops);
+    const hops = h.msgs.filter((m) => m.t === 'hops').flatMap((m) => (m as { hops: readonly { label: string }[] }).hops);
     expect(hops.some((x) => x.label.startsWith('TCP SYN 192.168.137.100:'))).toBe(true);
   });
 

@@ -150,6 +150,9 @@ export class LabEngine {
 
   private dispatch(msg: ToWorker): void {
     if (msg.t === 'init') { this.init(msg.preset, msg.journal); return; }
+    // The page may set the clock mode and the capture view before the lab exists.
+    if (!this.live && msg.t === 'mode') { this.mode = { ...this.mode, ...msg.mode }; return; }
+    if (!this.live && msg.t === 'view') { this.pointSpec = msg.point; this.filterText = msg.filter; return; }
     if (!this.live) throw new Error('lab not started');
     switch (msg.t) {
       case 'stdin': this.input(); this.world.session.feedStdin(msg.host, msg.text); break;

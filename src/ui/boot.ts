@@ -1,0 +1,31 @@
+/**
+ * Starting a lab page: the worker, the clock mode from the URL (`animate=0`, `speed=4`), the
+ * terminals opened first (the director's and the client's), and `window.__lvs` for tests
+ * and the bench.
+ */
+import { animator } from './anim/handle.ts';
+import { labClient } from './labClient.ts';
+import { useApp } from './store/index.ts';
+
+const FIRST_TERMS = ['lvs', 'client'];
+
+export function boot(preset: string, params: URLSearchParams): void {
+  const st = useApp.getState();
+  const animate = params.get('animate');
+  const speed = Number(params.get('speed'));
+  if (animate !== null || speed > 0) {
+    useApp.setState({ mode: { ...st.mode, animate: animate === null ? st.mode.animate : animate !== '0', speed: speed > 0 ? speed : st.mode.speed } });
+  }
+  const c = labClient();
+  const off = useApp.subscribe((s) => {
+    if (!s.ready) return;
+    off();
+    if (s.openTerms.length === 0) {
+      const first = FIRST_TERMS.filter((h) => s.shells.includes(h));
+      for (const h of (first.length ? first : s.shells.slice(0, 1)).reverse()) useApp.getState().openTerm(h);
+      if (first[0]) useApp.getState().focusTerm(first[0]);
+    }
+  });
+  c.start(preset);
+  (window as unknown as { __lvs: unknown }).__lvs = { client: c, store: useApp, animator };
+}

@@ -1,0 +1,21 @@
+/** The one bound store, combined from its slices. */
+import { create } from 'zustand';
+import { createAnimSlice } from './animSlice.ts';
+import { createCaptureSlice } from './captureSlice.ts';
+import { createLabSlice } from './labSlice.ts';
+import { createTerminalSlice } from './terminalSlice.ts';
+import type { AppState } from './types.ts';
+import { createUiSlice } from './uiSlice.ts';
+
+export function createAppStore() {
+  return create<AppState>()((...a) => ({
+    ...createLabSlice(...a),
+    ...createCaptureSlice(...a),
+    ...createTerminalSlice(...a),
+    ...createAnimSlice(...a),
+    ...createUiSlice(...a),
+  }));
+}
+
+export const useApp = createAppStore();
+export type { AppState } from './types.ts';

@@ -1,0 +1,93 @@
+/**
+ * The app's state, as one zustand store built from slices (zustand's slices pattern). It
+ * holds UI state and small snapshots the worker sends (topology, IPVS tables, status); the
+ * authoritative lab lives in the worker (STYLE §2). Actions that must reach the lab go
+ * through the `LabPort` injected with `setPort`, so slices are testable without a worker.
+ */
+import type { StateCreator } from 'zustand';
+import type {
+  CapturePoint, ClockMode, IpvsSnapshot, Status, TcpStream, ToWorker, TopologySnapshot,
+} from '../../worker/protocol.ts';
+import type { Lang } from '../i18n/dict.ts';
+
+export interface LabPort { send(msg: ToWorker): void }
+
+export interface LabSlice {
+  preset: string | null;
+  ready: boolean;
+  engine: string;
+  shells: readonly string[];
+  topology: TopologySnapshot | null;
+  ipvs: IpvsSnapshot;
+  status: Status | null;
+  errors: readonly string[];
+  labStarted(preset: string): void;
+  labReady(preset: string, shells: readonly string[], topology: TopologySnapshot, engine: string): void;
+  setTopology(t: TopologySnapshot): void;
+  setIpvs(s: IpvsSnapshot): void;
+  setStatus(s: Status): void;
+  pushError(e: string): void;
+  dismissError(i: number): void;
+}
+
+export type BottomTab = 'packets' | 'flow' | 'scheduler';
+
+export interface CaptureSlice {
+  viewCount: number;
+  viewGen: number;
+  /** Bumped when rows arrive in the row cache (components re-read it). */
+  rowsVersion: number;
+  selectedNo: number | null;
+  /** A request to scroll the list to this frame (set with the selection from elsewhere). */
+  revealNo: number | null;
+  filterText: string;
+  appliedFilter: string;
+  filterError: string | null;
+  point: CapturePoint;
+  stream: TcpStream | null;
+  bottomTab: BottomTab;
+  setView(count: number, gen: number): void;
+  rowsArrived(): void;
+  select(no: number | null, reveal?: boolean): void;
+  revealed(): void;
+  setFilterText(text: string): void;
+  setFilterError(err: string | null): void;
+  applyFilter(text: string): void;
+  setPoint(p: CapturePoint): void;
+  setStream(s: TcpStream | null): void;
+  setBottomTab(t: BottomTab): void;
+}
+
+export interface TerminalSlice {
+  /** Hosts whose terminal is shown, in order. */
+  openTerms: readonly string[];
+  activeTerm: string | null;
+  openTerm(host: string): void;
+  closeTerm(host: string): void;
+  focusTerm(host: string): void;
+}
+
+export interface AnimSlice {
+  mode: ClockMode;
+  /** Frame labels show MAC addresses too. */
+  expandLabels: boolean;
+  setExpandLabels(on: boolean): void;
+  setMode(m: Partial<ClockMode>): void;
+  step(): void;
+  stepBack(): void;
+  travel(no: number | null): void;
+}
+
+export type Theme = 'dark' | 'light';
+
+export interface UiSlice {
+  theme: Theme;
+  lang: Lang;
+  fontScale: number;
+  setTheme(t: Theme): void;
+  setLang(l: Lang): void;
+  setFontScale(s: number): void;
+}
+
+export type AppState = LabSlice & CaptureSlice & TerminalSlice & AnimSlice & UiSlice;
+export type Slice<T> = StateCreator<AppState, [], [], T>;

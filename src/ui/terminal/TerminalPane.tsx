@@ -1,0 +1,114 @@
+/**
+ * The terminals: a tab per host with a shell (click to open), and the open ones side by
+ * side, each a region named "Terminal HOST". The xterm instances belong to the registry;
+ * a pane only lends them a container.
+ */
+import { memo, useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useT } from '../i18n/useT.ts';
+import { labClient } from '../labClient.ts';
+import { useApp } from '../store/index.ts';
+import { termFontSize, XTERM_THEMES } from '../theme.ts';
+import type { ShellPort } from './lineDiscipline.ts';
+import { preloadXterm, terminals } from './registry.ts';
+import type { XtermView } from './xtermView.ts';
+
+const HISTORY_KEY = (preset: string, host: string) => `lvs-lab.history.${preset}.${host}`;
+
+function loadHistory(preset: string, host: string): string[] {
+  try { return JSON.parse(localStorage.getItem(HISTORY_KEY(preset, host)) ?? '[]') as string[]; } catch { return []; }
+}
+
+function portFor(host: string): ShellPort {
+  const c = labClient();
+  return {
+    enter: (text) => {
+      terminals.setBusy(host, true);
+      return c.ask({ q: 'enter', host, text }).then((r) => { if (r.more) terminals.setBusy(host, false); return r; });
+    },
+    complete: (line, cursor) => c.ask({ q: 'complete', host, line, cursor }),
+    stdin: (text) => c.send({ t: 'stdin', host, text }),
+    interrupt: () => c.send({ t: 'interrupt', host }),
+  };
+}
+
+async function makeView(host: string): Promise<XtermView> {
+  const mod = await preloadXterm();
+  const st = useApp.getState();
+  const preset = st.preset ?? 'lab';
+  return mod.createView({
+    host,
+    port: portFor(host),
+    history: loadHistory(preset, host),
+    theme: XTERM_THEMES[st.theme],
+    fontSize: termFontSize(st.fontScale),
+    onHistory: (h) => { try { localStorage.setItem(HISTORY_KEY(preset, host), JSON.stringify(h.slice(-200))); } catch { /* full */ } },
+    onFocus: () => { if (useApp.getState().activeTerm !== host) useApp.getState().focusTerm(host); },
+  });
+}
+
+const TermBox = memo(function TermBox({ host, active }: { host: string; active: boolean }) {
+  const t = useT();
+  const ref = useRef<HTMLDivElement>(null);
+  const close = useApp((s) => s.closeTerm);
+  const busy = useApp((s) => s.status?.busy.includes(host) ?? false);
+
+  useEffect(() => {
+    const el = ref.current!;
+    let detach: (() => void) | null = null;
+    let gone = false;
+    void terminals.attach(host, el, makeView).then((d) => {
+      if (gone) d(); else detach = d;
+      if (!gone && useApp.getState().activeTerm === host) terminals.focus(host);
+    });
+    return () => { gone = true; detach?.(); };
+  }, [host]);
+
+  useEffect(() => { if (active) terminals.focus(host); }, [active, host]);
+
+  return (
+    <section className={`term${active ? ' term--active' : ''}`} aria-label={t('region.terminal', { host })}>
+      <header className="term__bar">
+        <span className={`term__dot${busy ? ' term__dot--busy' : ''}`} aria-hidden="true" />
+        <span className="term__title">root@{host}</span>
+        {busy && <span className="term__busy">{t('term.busy')}</span>}
+        <button type="button" className="icon-btn term__close" aria-label={t('term.close', { host })} title={t('term.close', { host })} onClick={() => close(host)}>×</button>
+      </header>
+      <div className="term__screen" ref={ref} onMouseDown={() => terminals.focus(host)} />
+    </section>
+  );
+});
+
+export default function TerminalPane() {
+  const t = useT();
+  const { shells, open, active, theme, fontScale } = useApp(useShallow((s) => ({
+    shells: s.shells, open: s.openTerms, active: s.activeTerm, theme: s.theme, fontScale: s.fontScale,
+  })));
+  const openTerm = useApp((s) => s.openTerm);
+
+  useEffect(() => { terminals.forEachView((v) => v.setTheme(XTERM_THEMES[theme])); }, [theme]);
+  useEffect(() => { terminals.forEachView((v) => v.setFontSize(termFontSize(fontScale))); }, [fontScale]);
+
+  const onTab = useCallback((h: string) => { openTerm(h); }, [openTerm]);
+  // Busy dots on the tabs follow the status the worker sends.
+  const busy = useSyncExternalStore(useApp.subscribe, () => useApp.getState().status?.busy.join(',') ?? '');
+
+  return (
+    <div className="terms" role="region" aria-label={t('region.terminals')}>
+      <div className="tabs terms__tabs" role="tablist" aria-label={t('term.open')}>
+        {shells.map((h) => (
+          <button key={h} type="button" role="tab" aria-selected={open.includes(h)}
+            className={`tab${open.includes(h) ? ' tab--open' : ''}${active === h ? ' tab--active' : ''}`}
+            onClick={() => onTab(h)}>
+            <span className={`tab__dot${busy.split(',').includes(h) ? ' tab__dot--busy' : ''}`} aria-hidden="true" />{h}
+          </button>
+        ))}
+      </div>
+      {open.length === 0
+        ? <p className="terms__empty">{t('term.noShell')}</p>
+        : <div className="terms__grid" data-count={open.length}>
+            {open.map((h) => <TermBox key={h} host={h} active={active === h} />)}
+          </div>}
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The lab's topology (xyflow): hosts, networks and the NAT gateway as nodes, a wire per NIC,
+ * frames animated on top. Nodes can be dragged; the arrangement is saved per preset.
+ * Clicking a host (or its >_ button) opens its terminal.
+ */
+import {
+  applyNodeChanges, Controls, ReactFlow, type NodeChange, type NodeMouseHandler, type ReactFlowInstance,
+} from '@xyflow/react';
+import '@xyflow/react/dist/base.css';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { TopologySnapshot } from '../../worker/protocol.ts';
+import { useT } from '../i18n/useT.ts';
+import { useApp } from '../store/index.ts';
+import Legend from '../anim/Legend.tsx';
+import { autoLayout, clearLayout, HOST_W, hostId, loadLayout, saveLayout, segId, type SavedLayout } from './layout.ts';
+import { edgeTypes, nodeTypes, type AppNode, type WireEdge } from './nodes.tsx';
+
+const AnimLayer = lazy(() => import('../anim/AnimLayer.tsx'));
+
+function buildNodes(topo: TopologySnapshot, saved: SavedLayout, current: Map<string, AppNode>, ipvsRows: (h: string) => number): AppNode[] {
+  const auto = autoLayout(topo, ipvsRows);
+  const out: AppNode[] = [];
+  for (const h of topo.hosts) {
+    const id = hostId(h.name);
+    const pos = current.get(id)?.position ?? saved[id] ?? auto.hosts.get(h.name) ?? { x: 0, y: 0 };
+    const type = h.role === 'gateway' ? 'gateway' : 'host';
+    out.push({ id, type, position: { x: pos.x, y: pos.y }, data: { host: h }, style: { width: HOST_W } } as AppNode);
+  }
+  for (const s of topo.segments) {
+    const id = segId(s.name);
+    const a = auto.segments.get(s.name) ?? { x: 0, y: 0, w: 320 };
+    const prev = current.get(id);
+    const sv = saved[id];
+    const pos = prev?.position ?? sv ?? a;
+    const w = (prev?.data as { w?: number } | undefined)?.w ?? sv?.w ?? a.w;
+    out.push({ id, type: 'segment', position: { x: pos.x, y: pos.y }, data: { seg: s, w }, zIndex: -1 } as AppNode);
+  }
+  return out;
+}
+
+function buildEdges(topo: TopologySnapshot): WireEdge[] {
+  const edges: WireEdge[] = [];
+  const segName = new Map(topo.segments.map((s) => [s.id, s.name]));
+  for (const h of topo.hosts) {
+    for (const n of h.nics) {
+      if (n.segment === null || !segName.has(n.segment)) continue;
+      const same = h.nics.filter((x) => x.segment === n.segment);
+      edges.push({
+        id: `w:${h.name}:${n.name}`, type: 'wire', source: hostId(h.name), target: segId(segName.get(n.segment)!),
+        data: { nic: n.name, addr: n.addrs[0] ?? '', slot: same.indexOf(n), slots: same.length, up: n.up && n.carrier && h.powered },
+        selectable: false, focusable: false,
+      });
+    }
+  }
+  return edges;
+}
+
+export default function Topology() {
+  const t = useT();
+  const topo = useApp((s) => s.topology);
+  const preset = useApp((s) => s.preset) ?? 'lab';
+  const animate = useApp((s) => s.mode.animate);
+  const theme = useApp((s) => s.theme);
+  const openTerm = useApp((s) => s.openTerm);
+  const [nodes, setNodes] = useState<AppNode[]>([]);
+  const flow = useRef<ReactFlowInstance<AppNode, WireEdge> | null>(null);
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+
+  useEffect(() => {
+    if (!topo) return;
+    const current = new Map(nodesRef.current.map((n) => [n.id, n]));
+    const ipvs = useApp.getState().ipvs;
+    const rows = (h: string) => (ipvs.tables[h] ?? []).reduce((a, s) => a + 1 + s.dests.length, 0) + (h in ipvs.tables ? 1 : 0);
+    setNodes(buildNodes(topo, loadLayout(preset), current, rows));
+  }, [topo, preset]);
+
+  const edges = useMemo(() => (topo ? buildEdges(topo) : []), [topo]);
+
+  const onNodesChange = useCallback((changes: NodeChange<AppNode>[]) => {
+    setNodes((nds) => applyNodeChanges(changes, nds));
+  }, []);
+
+  const onDragStop = useCallback(() => {
+    const l: SavedLayout = {};
+    for (const n of nodesRef.current) l[n.id] = { x: n.position.x, y: n.position.y, ...(n.type === 'segment' ? { w: n.data.w } : {}) };
+    saveLayout(preset, l);
+  }, [preset]);
+
+  const onNodeClick: NodeMouseHandler<AppNode> = useCallback((_e, n) => {
+    if (n.type === 'host' && n.data.host.shell) openTerm(n.data.host.name);
+  }, [openTerm]);
+
+  const reset = useCallback(() => {
+    if (!topo) return;
+    clearLayout(preset);
+    const ipvs = useApp.getState().ipvs;
+    setNodes(buildNodes(topo, {}, new Map(), (h) => (ipvs.tables[h] ?? []).reduce((a, s) => a + 1 + s.dests.length, 0)));
+    requestAnimationFrame(() => flow.current?.fitView({ padding: 0.12 }));
+  }, [topo, preset]);
+
+  return (
+    <div className="topo" role="region" aria-label={t('region.topology')}>
+      <ReactFlow<AppNode, WireEdge>
+        nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
+        onNodesChange={onNodesChange} onNodeDragStop={onDragStop} onNodeClick={onNodeClick}
+        onInit={(inst) => { flow.current = inst; }}
+        nodesConnectable={false} edgesFocusable={false} elementsSelectable
+        fitView fitViewOptions={{ padding: 0.12 }} minZoom={0.25} maxZoom={2.5}
+        colorMode={theme} proOptions={{ hideAttribution: false }}
+        onlyRenderVisibleElements={false}
+      >
+        <Controls showInteractive={false} position="bottom-right" />
+        {animate && <Suspense fallback={null}><AnimLayer /></Suspense>}
+      </ReactFlow>
+      <button type="button" className="btn btn--ghost topo__reset" onClick={reset}>{t('topo.resetLayout')}</button>
+      <Legend />
+    </div>
+  );
+}
