@@ -3,6 +3,7 @@
  * list for the shell's command registry.
  */
 import type { Command } from '../types.ts';
+import { awk, gawk } from './awk.ts';
 import { cat, less, more, rev, tac } from './cat.ts';
 import { date } from './date.ts';
 import { chgrp, chmod, chown, cp, ln, mkdir, mv, rm, rmdir, touch } from './fileops.ts';
@@ -22,7 +23,7 @@ export const coreutilsCommands: Command[] = [
   date,
   grep, egrep, fgrep,
   head, tail, wc, sort, uniq, comm,
-  sed,
+  sed, awk, gawk,
   cut, tr, tee, nl, paste, fold, column,
   seq, yes, expr, factor, sleep, trueCmd, falseCmd, clear, nproc,
 ];
