@@ -146,8 +146,8 @@ describe('dissect', () => {
 
   it('keeps every range inside the bytes and every name known to the filter', () => {
     const frames = [...REAL, ...labConversation().map((f) => f.bytes), ...linux.frames.map((f) => f.bytes)];
-    for (const b of frames) {
-      const d = dissect(b);
+    for (const [i, b] of frames.entries()) {
+      const d = dissect(b, { frame: { number: i + 1, timeUs: 1.7e15, interfaceName: 'vmnet1', interfaceId: 0, comments: ['x'] } });
       expect(rangesInside(d, b.length)).toBe(true);
       for (const f of allFields(d)) if (f.name) expect(isFilterField(f.name), f.name).toBe(true);
     }

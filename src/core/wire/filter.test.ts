@@ -95,6 +95,16 @@ describe('display filters', () => {
     expect(FILTER_FIELDS).toContain('tcp.options.toa.addr');
   });
 
+  it('reads frame metadata from the context', () => {
+    const c = compileFilter('frame.interface_name == "vmnet2" or frame.comment contains "dropped" or frame.number == 3');
+    if (!c.ok) throw new Error(c.error);
+    expect(c.match(V.TCP_SYN, { frame: { number: 1, interfaceName: 'vmnet2' } })).toBe(true);
+    expect(c.match(V.TCP_SYN, { frame: { number: 1, interfaceName: 'vmnet1', comments: ['dropped: no route'] } })).toBe(true);
+    expect(c.match(V.TCP_SYN, { frame: { number: 3 } })).toBe(true);
+    expect(c.match(V.TCP_SYN, { frame: { number: 4, interfaceName: 'vmnet1' } })).toBe(false);
+    expect(c.match(V.TCP_SYN)).toBe(false);
+  });
+
   it('matches the FULLNAT client address carried in TOA', () => {
     const lab = labConversation().map((f) => f.bytes);
     const n = matches('tcp.options.toa.addr == 192.168.1.111', lab);

@@ -125,6 +125,11 @@ const FIELDS: Record<string, FieldDef> = {
   // frame
   'frame.len': { kind: 'uint', ft: 'FT_UINT32', fast: (s) => one(s.len) },
   'frame.cap_len': { kind: 'uint', ft: 'FT_UINT32', fast: (s) => one(s.len) },
+  // From the caller's DissectContext.frame (the capture log knows them, the bytes do not).
+  'frame.number': { kind: 'uint', ft: 'FT_UINT32' },
+  'frame.interface_name': { kind: 'string', ft: 'FT_STRING' },
+  'frame.comment': { kind: 'string', ft: 'FT_STRING' },
+  'frame.time_epoch': { kind: 'uint', ft: 'FT_ABSOLUTE_TIME' },
   // Ethernet
   'eth.dst': { kind: 'ether', ft: 'FT_ETHER', fast: (s) => (s.ethType < 0 ? NONE : one(macAt(s.b, 0))) },
   'eth.src': { kind: 'ether', ft: 'FT_ETHER', fast: (s) => (s.ethType < 0 ? NONE : one(macAt(s.b, 6))) },
@@ -574,6 +579,11 @@ class Frame {
   }
   values(name: string, def: FieldDef): readonly Val[] {
     if (def.fast) return def.fast(this.scan);
+    const m = this.ctx?.frame;
+    if (name === 'frame.number') return m ? [m.number] : this.ctx?.number !== undefined ? [this.ctx.number] : NONE;
+    if (name === 'frame.interface_name') return m?.interfaceName !== undefined ? [m.interfaceName] : NONE;
+    if (name === 'frame.comment') return m?.comments ?? NONE;
+    if (name === 'frame.time_epoch') return m?.timeUs !== undefined ? [m.timeUs / 1e6] : NONE;
     if (!this.byName) {
       this.d ??= dissect(this.scan.b, this.ctx);
       this.byName = new Map();
