@@ -104,6 +104,8 @@ export interface SliceResult {
 }
 
 let fallbackPid = 100000;
+/** Ids for processes spawned without a host pid (a terminal's foreground shell command). */
+let anonPid = -1;
 
 export class ProcTable {
   private procs: Proc[] = [];
@@ -160,7 +162,7 @@ export class ProcTable {
 
   spawn(co: Co<number>, opts: SpawnOptions = {}): Proc {
     const host = opts.host ?? opts.info?.host ?? null;
-    const pid = opts.pid ?? opts.info?.pid ?? (host ? host.allocPid() : fallbackPid++);
+    const pid = opts.pid ?? opts.info?.pid ?? anonPid--;
     const p = new Proc(pid, co, opts.name ?? 'bash', host, opts.info ?? null);
     this.procs.push(p);
     p.onExit(() => this.release(p.info));
@@ -289,6 +291,8 @@ export interface RunOptions {
   table?: ProcTable;
   host?: HostApi | null;
   name?: string;
+  /** Process id to list the run under (default: an anonymous negative id). */
+  pid?: number;
   /**
    * Steps (resumptions) of runnable processes allowed without virtual time moving before
    * the target gets an automatic Ctrl-C. Interpreters yield `tick` about every 1,000 commands,
@@ -306,7 +310,7 @@ export interface RunOptions {
  */
 export function runToCompletion(co: Co<number>, sim: SimDriver, opts: RunOptions = {}): number {
   const table = opts.table ?? new ProcTable();
-  const p = table.spawn(co, { host: opts.host ?? null, name: opts.name ?? 'bash' });
+  const p = table.spawn(co, { host: opts.host ?? null, name: opts.name ?? 'bash', pid: opts.pid });
   const budget = opts.maxSteps ?? 5000;
   let steps = 0;
   let interrupts = 0;

@@ -74,7 +74,8 @@ export function defaultOpts(interactive: boolean): Opts {
   return {
     errexit: false, nounset: false, xtrace: false, pipefail: false, noglob: false, noclobber: false,
     allexport: false, verbose: false, hashall: true, monitor: interactive, noexec: false, notify: false,
-    ignoreeof: false, braceexpand: true, histexpand: false, interactiveComments: true,
+    // histexpand shows in $- as in bash, but `!` history expansion is not performed.
+    ignoreeof: false, braceexpand: true, histexpand: interactive, interactiveComments: true,
     expandAliases: interactive, nocasematch: false, nullglob: false, dotglob: false, extglob: false,
     lastpipe: false, history: interactive, emacs: interactive, vi: false,
   };
@@ -789,9 +790,19 @@ export class Interp {
   }
 
   private *runBuiltin(bi: Builtin, argv: string[]): Run<number> {
-    const r = bi(this, argv);
-    if (typeof r === 'number') return r;
-    return yield* r;
+    try {
+      const r = bi(this, argv);
+      if (typeof r === 'number') return r;
+      return yield* r;
+    } catch (e) {
+      // A write to a file that refuses it (/proc with a bad value, /dev/full)
+      if (e instanceof FsError) {
+        this.fds = this.fds.slice();
+        this.error(`${argv[0]}: write error: ${STRERROR[e.code]}`);
+        return 1;
+      }
+      throw e;
+    }
   }
 
   /** Call a shell function (through the trampoline: recursion stays off the JS stack). */
@@ -920,17 +931,22 @@ export class Interp {
       (fds[2]?.w ?? NULL_OUT).write(`${this.errPrefix()}${target.err}\n`);
       return target.status;
     }
-    if ('file' in target) return yield* this.runScriptFile(target.file, argv, fds, temp, target.interp);
+    if ('file' in target) {
+      const av = target.argv0 ? [target.argv0, ...argv.slice(1)] : argv;
+      return yield* this.runScriptFile(target.file, av, fds, temp, target.interp);
+    }
     return yield* this.runCommand(target.cmd, argv, fds, temp);
   }
 
   /** Resolve a command word to a registry command, a script file, or an error. */
-  resolveCommand(name: string): { cmd: ExtCommand } | { file: string; interp?: string[] } | { err: string; status: number } {
+  resolveCommand(name: string): { cmd: ExtCommand } | { file: string; interp?: string[]; argv0?: string } | { err: string; status: number } {
     if (!name.includes('/')) {
       const e = this.lookupPath(name);
       if (!e) return { err: `${name}: command not found`, status: 127 };
       if ('cmd' in e) return { cmd: e.cmd };
-      return this.checkFile(name, e.file);
+      const r = this.checkFile(name, e.file);
+      if ('file' in r) return { ...r, argv0: e.path };
+      return r;
     }
     const p = Vfs_normalize(this.cwd, name);
     const fs = this.w.fs;
@@ -1383,7 +1399,9 @@ export class Interp {
     // reading the terminal would be stopped (SIGTTIN). We give them an empty input in both cases.
     if (child.fds[0]?.r === this.w.termIn) child.fds[0] = { r: new NullIn() };
     child.errexitOff = 0;
-    const co = trampoline(child.runSub(cmd));
+    // `( list ) &` needs no second fork: the background child runs the list itself.
+    const body = cmd.t === 'subshell' && !cmd.redirs.length ? cmd.body : cmd;
+    const co = trampoline(child.runSub(body));
     const proc = this.w.procs.spawn(co, { info, name: stageName(cmd), host: this.w.host });
     this.lastBg = proc.pid;
     if (this.jobControl && this.opts.monitor) {

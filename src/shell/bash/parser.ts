@@ -93,6 +93,7 @@ export class Parser {
   readonly warnings: ParseMsg[] = [];
   private aliases?: ReadonlyMap<string, string>;
   private checkAliasNext = false;
+  private finalNl = false;
   private readonly strictHeredoc: boolean;
 
   constructor(readonly src: string, opts: ParserOptions = {}) {
@@ -184,11 +185,11 @@ export class Parser {
       const from = new Set(t.fromAlias ?? []);
       from.add(name);
       const toks: Token[] = [];
-      const sub = new Parser(val, { line: t.line });
+      const sub = new Parser(val + '\n', { line: t.line });
       try {
         for (;;) {
           const st = sub.lex();
-          if (st.k === 'eof') break;
+          if (st.k === 'eof' || (st.k === 'nl' && sub.pos >= val.length + 1)) break;
           st.line = t.line;
           st.fromAlias = from;
           toks.push(st);
@@ -238,6 +239,12 @@ export class Parser {
     const line = this.line;
     if (this.pos >= src.length) {
       if (this.pendingHeredocs.length) this.readHeredocs();
+      // Input not ending in a newline (a -c string, a typed line) ends as if it did:
+      // `echo >` is "unexpected token `newline'", as in bash.
+      if (!this.finalNl && src.length && !src.endsWith('\n')) {
+        this.finalNl = true;
+        return { k: 'nl', s: '\n', line };
+      }
       return { k: 'eof', s: '', line };
     }
     const c = src[this.pos];
@@ -1459,6 +1466,8 @@ export function parseAll(src: string, opts: ParserOptions = {}): List {
 
 /** Does `src` form complete commands (no open quote, here-document, compound or operator)? */
 export function isCompleteSource(src: string, aliases?: ReadonlyMap<string, string>): boolean {
+  // A line ending in an unquoted backslash continues on the next line.
+  if (/(^|[^\\])(\\\\)*\\$/.test(src) && !/'[^']*$/.test(src.slice(src.lastIndexOf('\n') + 1))) return false;
   const p = new Parser(src, { aliases, strictHeredoc: true });
   try {
     while (p.parseUnit()) { /* parse on */ }

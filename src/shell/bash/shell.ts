@@ -199,6 +199,8 @@ export class Shell {
   // ---- state access ------------------------------------------------------------------------------
 
   get cwd(): string { return this.interp.cwd; }
+  /** $$ (drivers may spawn execute() under this pid). */
+  get pid(): number { return this.interp.pid; }
   get lastStatus(): number { return this.interp.status; }
 
   /** Shell variables (as commands see them). */

@@ -307,3 +307,48 @@ export function session(opts: Partial<ShellOptions> & { registry?: CommandRegist
 export function sh(src: string, opts?: RunOptions): string {
   return session().run(src, opts).out;
 }
+
+/**
+ * Type `lines` into the shell as a terminal would and return the screen as text:
+ * `$ ` + line for each line (`> ` for continuation lines), then what it printed. Markers:
+ * `#sleep N` lets N seconds of virtual time pass (background jobs run), `#intr` presses
+ * Ctrl-C during the previous command (after it has started and yielded once).
+ */
+export function transcript(s: Session, lines: string[]): string {
+  let got = '';
+  let pending = '';
+  const sh = s.shell;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.startsWith('#sleep ')) {
+      const t = s.sim.now() + Number(l.slice(7)) * 1e6;
+      while (s.sim.now() < t) {
+        if (s.procs.anyRunnable()) { s.procs.runRound(); continue; }
+        const w = s.procs.wakeCondition();
+        s.sim.runUntil(w.ready, w.until === undefined ? t : Math.min(w.until, t));
+      }
+      while (s.procs.anyRunnable()) s.procs.runRound();
+      continue;
+    }
+    if (l === '#intr') continue;
+    pending = pending ? pending + '\n' + l : l;
+    got += (pending === l ? '$ ' : '> ') + l + '\n';
+    if (!sh.isComplete(pending)) continue;
+    const start = s.output.length;
+    if (lines[i + 1] === '#intr') {
+      const p = s.procs.spawn(sh.execute(pending), { host: s.host });
+      for (let k = 0; k < 50 && !p.done && s.procs.anyRunnable(); k++) s.procs.runRound();
+      if (!p.done) s.procs.signal(p, 'INT');
+      while (!p.done) {
+        if (s.procs.anyRunnable()) { s.procs.runRound(); continue; }
+        const w = s.procs.wakeCondition();
+        if (!s.sim.runUntil(w.ready, w.until)) break;
+      }
+    } else {
+      runToCompletion(sh.execute(pending), s.sim, { table: s.procs, host: s.host, maxSteps: 5000 });
+    }
+    got += s.output.slice(start);
+    pending = '';
+  }
+  return got;
+}
