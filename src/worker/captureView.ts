@@ -6,6 +6,7 @@
  * stale. An upper bound (`limit`) hides frames after the one time travel restored.
  */
 import type { FrameLog, FrameRecord } from '../core/sim/frameLog.ts';
+import type { DissectContext } from '../core/wire/dissect.ts';
 import { compileFilter, type FramePredicate } from './filter.ts';
 import type { CapturePoint } from './protocol.ts';
 
@@ -41,8 +42,8 @@ export class CaptureView {
   limit = Infinity;
 
   /** Set the capture point and filter (returns the filter's error, if any, and keeps the old one then). */
-  configure(point: PointTest, filterText: string, log: FrameLog): string | null {
-    const c = compileFilter(filterText);
+  configure(point: PointTest, filterText: string, log: FrameLog, ctxOf?: (no: number) => DissectContext): string | null {
+    const c = compileFilter(filterText, ctxOf);
     if (!c.ok) return c.error;
     this.point = point;
     this.filter = c.match;

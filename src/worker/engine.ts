@@ -17,7 +17,7 @@
 import { createLab } from '../core/lab/presets.ts';
 import type { Lab } from '../core/lab/lab.ts';
 import type { FrameRecord } from '../core/sim/frameLog.ts';
-import { dissect, StreamTracker, type Field, type Layer } from '../core/wire/dissect.ts';
+import { dissect, StreamTracker, type DissectContext, type Field, type Layer } from '../core/wire/dissect.ts';
 import { writePcapng, type PcapFrame } from '../core/wire/pcapng.ts';
 import { APP_HTTP, FrameScan, scanFrame } from '../core/wire/scan.ts';
 import { get16, get32 } from '../core/wire/bytes.ts';
@@ -75,6 +75,12 @@ export class World {
   mapNics(): void {
     this.nicHost.clear();
     for (const h of this.lab.hosts) for (const d of h.devs.values()) this.nicHost.set(d.id, h.id);
+  }
+
+  /** The conversation context for dissecting or filtering frame `no`. */
+  ctx(no: number): DissectContext {
+    const cap = this.lab.capture;
+    return { ...this.tracker.context(no), frameBytes: (n) => cap.get(n)?.bytes };
   }
 
   hostName(id: number): string { return this.lab.hostById(id)?.hostname ?? `host${id}`; }
@@ -185,7 +191,7 @@ export class LabEngine {
       case 'view': {
         this.pointSpec = msg.point;
         this.filterText = msg.filter;
-        const err = this.view.configure(pointTest(msg.point, this.world.lookup()), msg.filter, this.world.lab.capture);
+        const err = this.configureView(this.world);
         if (err) this.host.post({ t: 'error', message: `filter: ${err}` });
         this.sendView(true);
         break;
@@ -249,7 +255,7 @@ export class LabEngine {
     }
     this.pacer.rebase(w.lab.now, this.host.now());
     this.view = new CaptureView();
-    this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture);
+    this.configureView(w);
     w.topoVersion++;
     w.topoDirty = false;
     this.host.post({ t: 'ready', preset, shells: w.session.shellHosts(), topology: topologySnapshot(w.lab, w.topoVersion), engine: w.engineName });
@@ -419,7 +425,7 @@ export class LabEngine {
       w.topoVersion++;
       this.host.post({ t: 'topology', topology: topologySnapshot(w.lab, w.topoVersion) });
       // A NIC capture point may now mean another NIC id.
-      if (this.pointSpec.kind === 'nic') this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture);
+      if (this.pointSpec.kind === 'nic') this.configureView(w);
     }
     if (force || now - this.lastIpvsAt >= IPVS_EVERY_MS) {
       this.lastIpvsAt = now;
@@ -432,6 +438,11 @@ export class LabEngine {
     }
     this.sendView(force);
     this.sendStatus(force);
+  }
+
+  /** Apply the capture point and filter to `w`'s capture (returns the filter's error). */
+  private configureView(w: World): string | null {
+    return this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture, (no) => w.ctx(no));
   }
 
   private sendView(force: boolean): void {
@@ -475,7 +486,7 @@ export class LabEngine {
       this.past = null;
       this.travelAt = null;
       this.view.limit = Infinity;
-      this.view.configure(pointTest(this.pointSpec, live.lookup()), this.filterText, live.lab.capture);
+      this.configureView(live);
       live.topoDirty = true;
       live.ipvsDirty = true;
       this.pacer.rebase(live.lab.now, this.host.now());
@@ -500,7 +511,7 @@ export class LabEngine {
     this.travelAt = no;
     this.observe(w);
     this.view.limit = no;
-    this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture);
+    this.configureView(w);
     w.topoDirty = true;
     w.ipvsDirty = true;
     this.flush(true);
@@ -517,7 +528,7 @@ export class LabEngine {
     this.past = null;
     this.travelAt = null;
     this.view.limit = Infinity;
-    this.view.configure(pointTest(this.pointSpec, p.lookup()), this.filterText, p.lab.capture);
+    this.configureView(p);
     this.pacer.rebase(p.lab.now, this.host.now());
     for (const h of p.session.shellHosts()) {
       this.host.post({ t: 'out', host: h, data: `\n[time travel: continuing from frame ${p.lab.capture.lastNo}; the later frames are gone]\n` });
@@ -535,7 +546,7 @@ export class LabEngine {
     for (let i = Math.max(0, from); i < end; i++) {
       const r = cap.get(this.view.at(i));
       if (!r) continue;
-      const c = rowCore(r.bytes, w.tracker.context(r.no));
+      const c = rowCore(r.bytes, w.ctx(r.no));
       out.push({
         no: r.no, time: r.time, seg: r.segment, ...c,
         fromHost: r.host, toHost: r.to >= 0 ? (w.nicHost.get(r.to) ?? -1) : -1,
@@ -553,7 +564,7 @@ export class LabEngine {
     const notes = w.lab.notesOf(no).map((n) => `${w.hostName(n.host)}: ${n.text}`);
     const drop = r.drop ? `${w.hostName(r.drop.host)}: ${r.drop.reason}` : undefined;
     const comments = [...(drop ? [`dropped by ${drop}`] : []), ...notes];
-    const d = dissect(r.bytes, { ...w.tracker.context(no), frame: { number: no, timeUs: w.lab.epochUs + r.time, interfaceName: seg?.name ?? 'host-internal', comments } });
+    const d = dissect(r.bytes, { ...w.ctx(no), frame: { number: no, timeUs: w.lab.epochUs + r.time, interfaceName: seg?.name ?? 'host-internal', comments } });
     const rw = w.rewriteOf.get(no);
     return {
       no, time: r.time, segName: seg?.name ?? '(inside the host)', bytes: r.bytes.slice(),

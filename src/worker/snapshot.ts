@@ -2,10 +2,8 @@
  * Plain-data snapshots of a Lab for the page: the topology (hosts, NICs, networks) and the
  * directors' IPVS tables with the scheduler's recent decisions.
  *
- * The IPVS core keeps its table in `host.ext.ipvs`. Until its shape is final this reads it
- * duck-typed (services as an array or a Map; dests with weight/activeConns/inactConns, as the
- * kernel names them) and reports `available: false` when no director has one, so the page
- * can say "ipvsadm not installed yet" rather than show an empty table.
+ * `available: false` when no host has IPVS loaded, so the page can say "ipvsadm is not set
+ * up yet" rather than show an empty table.
  */
 import type { Lab } from '../core/lab/lab.ts';
 import type { Host } from '../core/net/host.ts';
@@ -41,7 +39,11 @@ export function topologySnapshot(lab: Lab, version: number): TopologySnapshot {
   return { version, preset: lab.preset, segments, hosts };
 }
 
-// ---- IPVS (duck-typed until src/core/ipvs lands) ---------------------------------------------
+// ---- IPVS ------------------------------------------------------------------------------------------
+//
+// The IPVS core (src/core/ipvs/ipvs.ts) attaches an `Ipvs` to `host.ext.ipvs` while the
+// ip_vs module is loaded; its read side for UIs is `services()` and `decisions()`. It is
+// read duck-typed here so the page keeps working whatever state that module is in.
 
 type Any = Record<string, unknown>;
 
@@ -51,6 +53,11 @@ function list(x: unknown): Any[] {
   if (x instanceof Map) return [...x.values()] as Any[];
   if (x instanceof Set) return [...x] as Any[];
   return [];
+}
+
+function call(o: Any, name: string): unknown {
+  const f = o[name];
+  return typeof f === 'function' ? (f as () => unknown).call(o) : f;
 }
 
 function num(...xs: unknown[]): number {
@@ -63,62 +70,59 @@ function addrText(a: unknown, port: unknown): string {
   return typeof port === 'number' ? `${ip}:${port}` : ip;
 }
 
-const FWD_NAMES: Record<string, string> = { masq: 'Masq', nat: 'Masq', dr: 'Route', route: 'Route', droute: 'Route', tun: 'Tunnel', tunnel: 'Tunnel', ipip: 'Tunnel', fullnat: 'FullNat', local: 'Local' };
+/** ipvsadm's names for the forwarding methods (IP_VS_CONN_F_MASQ = 0 … FULLNAT = 5). */
+const FWD_NAMES = ['Masq', 'Local', 'Tunnel', 'Route', 'Bypass', 'FullNat'];
 
-function fwdName(x: unknown): string {
-  if (typeof x !== 'string') return String(x ?? '');
-  return FWD_NAMES[x.toLowerCase()] ?? x;
-}
+const PROTO_NAMES: Record<number, string> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP' };
 
 export function ipvsTable(h: Host): IpvsServiceInfo[] | null {
   const ipvs = h.ext.ipvs as Any | undefined;
   if (!ipvs) return null;
-  const table = (typeof ipvs.table === 'function' ? (ipvs.table as () => unknown).call(ipvs) : null) ?? ipvs.services ?? ipvs.svcs;
-  return list(table).map((s) => {
+  return list(call(ipvs, 'services')).map((s) => {
     const fwmark = num(s.fwmark);
-    const proto = fwmark ? 'FWM' : String(s.protocol ?? s.proto ?? 'TCP').toUpperCase().replace(/^6$/, 'TCP').replace(/^17$/, 'UDP');
-    const sched = s.scheduler as Any | string | undefined;
     const flags: string[] = [];
-    if (s.persistent || s.timeout) flags.push(`persistent ${num(s.timeout, s.persistent)}`);
-    if (typeof s.flagsText === 'string' && s.flagsText) flags.push(s.flagsText);
+    const persistent = (num(s.flags) & 1) !== 0;
+    if (persistent) flags.push(`persistent ${num(s.timeout)}`);
     return {
-      proto,
-      addr: fwmark ? String(fwmark) : addrText(s.addr ?? s.vaddr, s.port ?? s.vport),
-      sched: typeof sched === 'string' ? sched : String((sched as Any | undefined)?.name ?? s.schedName ?? s.sched ?? ''),
+      proto: fwmark ? 'FWM' : PROTO_NAMES[num(s.protocol)] ?? String(s.protocol),
+      addr: fwmark ? String(fwmark) : addrText(s.addr, s.port),
+      sched: String(s.schedName ?? (s.sched as Any | null)?.name ?? ''),
       flags: flags.join(' '),
-      dests: list(s.dests ?? s.destinations).map((d) => ({
-        addr: addrText(d.addr ?? d.daddr, d.port ?? d.dport),
-        fwd: fwdName(d.fwd ?? d.forward ?? d.method ?? d.fwdMethod),
+      dests: list(s.dests).map((d) => ({
+        addr: addrText(d.addr, d.port),
+        fwd: typeof d.fwd === 'number' ? FWD_NAMES[d.fwd] ?? String(d.fwd) : String(d.fwd ?? ''),
         weight: num(d.weight),
-        active: num(d.activeConns, d.activeconns, d.active),
-        inact: num(d.inactConns, d.inactconns, d.inact),
+        active: num(d.activeConns),
+        inact: num(d.inactConns),
       })),
     };
   });
 }
 
-/**
- * Scheduler decisions, as the IPVS engine records them (`ext.ipvs.decisions` or
- * `ext.ipvs.explain`): the newest `max`, oldest first.
- */
+/** The IPVS engine's scheduling decisions (newest `max`, oldest first), with the numbers compared. */
 export function ipvsDecisions(lab: Lab, max = 50): SchedDecision[] {
   const out: SchedDecision[] = [];
   for (const h of lab.hosts) {
     const ipvs = h.ext.ipvs as Any | undefined;
     if (!ipvs) continue;
-    const raw = list(ipvs.decisions ?? ipvs.explain ?? ipvs.log);
-    for (const d of raw.slice(-max)) {
-      const cands = list(d.candidates);
+    for (const d of list(call(ipvs, 'decisions')).slice(-max)) {
+      const r = d.sched as Any | null;
+      const steps = list(r?.steps);
+      const schedText = typeof r?.text === 'string' ? r.text : null;
       out.push({
-        seq: num(d.seq, d.id),
-        time: num(d.time, d.at),
+        seq: num(d.connId),
+        time: num(d.time),
         host: h.hostname,
-        service: String(d.service ?? d.svc ?? ''),
-        sched: String(d.sched ?? d.scheduler ?? ''),
-        client: String(d.client ?? d.src ?? ''),
-        chosen: d.chosen == null ? null : String(d.chosen),
-        text: String(d.text ?? d.explanation ?? ''),
-        candidates: cands.length ? cands.map((c) => ({ dest: String(c.dest ?? c.addr ?? ''), value: String(c.value ?? c.text ?? ''), chosen: Boolean(c.chosen) })) : undefined,
+        service: String(d.service ?? ''),
+        sched: schedText ? schedText.split(':')[0] : 'persistence',
+        client: String(d.client ?? ''),
+        chosen: d.dest == null ? null : String(d.dest),
+        text: schedText ? schedText + (d.template ? `  (${String(d.template)})` : '') : String(d.text ?? ''),
+        candidates: steps.length ? steps.map((c) => ({
+          dest: String(c.dest ?? ''),
+          value: [c.value, c.note].filter((x) => typeof x === 'string' && x).join(' — ') || `w=${num(c.weight)} act=${num(c.active)} inact=${num(c.inactive)}`,
+          chosen: c.note === 'chosen' || c.dest === d.dest,
+        })) : undefined,
       });
     }
   }
