@@ -23,7 +23,7 @@ import { AbortEx, ExitEx, trampoline } from './control.ts';
 import type { Run } from './control.ts';
 import { Interp, expandPromptString, type World } from './exec.ts';
 import { isCompleteSource } from './parser.ts';
-import { TermIn } from './streams.ts';
+import { TermIn, TermOut } from './streams.ts';
 import { Attr, scalarOf } from './vars.ts';
 
 /** Aliases root has on RHEL 9 from /root/.bashrc. */
@@ -84,7 +84,8 @@ export class Shell {
     const own = createShellCommands({ registry: () => registry, procs });
     this.world = {
       fs: opts.fs, host: opts.host, registry, procs, tty: opts.tty,
-      termIn: this.stdin, termOut: opts.out, termErr: opts.err ?? opts.out, own: own as Map<string, Command>,
+      termIn: this.stdin, termOut: new TermOut(opts.out), termErr: new TermOut(opts.err ?? opts.out),
+      own: own as Map<string, Command>,
     };
     const sh = new Interp(this.world, true);
     this.interp = sh;

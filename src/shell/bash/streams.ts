@@ -11,7 +11,7 @@
  * string larger than one chunk unless a caller asks for `readAll`.
  */
 import type { Co, InStream, OutStream } from '../types.ts';
-import { IO_WAIT, ShellSignal } from '../types.ts';
+import { IO_WAIT, ShellSignal, TICK } from '../types.ts';
 import type { Inode, Vfs } from '../../core/fs/vfs.ts';
 
 export const PIPE_CAPACITY = 65536;
@@ -155,6 +155,27 @@ export class BufOut implements OutStream {
   // eslint-disable-next-line require-yield
   *drain(): Co<void> { /* never blocks */ }
   text(): string { return this.parts.join(''); }
+}
+
+/**
+ * The terminal as an output stream: writes pass through; `drain()` yields a tick after every
+ * ~64 KB so that `yes` on a terminal still lets the driver repaint and deliver Ctrl-C.
+ */
+export class TermOut implements OutStream {
+  private since = 0;
+  constructor(private readonly inner: OutStream) {}
+  get isTty(): boolean { return this.inner.isTty; }
+  write(s: string): void {
+    this.inner.write(s);
+    this.since += s.length;
+  }
+  *drain(): Co<void> {
+    yield* this.inner.drain();
+    if (this.since >= PIPE_CAPACITY) {
+      this.since = 0;
+      yield TICK;
+    }
+  }
 }
 
 /** Output passed to a callback (the terminal, tests). */
