@@ -69,6 +69,12 @@ export type ProtoListener = (skb: Skb) => boolean;
 
 const LOOPBACK_NET = 0x7f000000;
 
+/**
+ * module_init/module_exit of kernel modules implemented outside net/ (ip_vs registers here):
+ * loadModule/unloadModule call them, so `modprobe ip_vs` and ipvsadm's own modprobe agree.
+ */
+export const MODULE_HOOKS = new Map<string, { init?(h: Host): void; exit?(h: Host): void }>();
+
 export class Host {
   readonly id: number;
   private _hostname: string;
@@ -177,6 +183,7 @@ export class Host {
       const t = this.addDev('tunl0', 'ipip', ZERO_MAC, 1480);
       t.up = false;
     }
+    MODULE_HOOKS.get(name)?.init?.(this);
     this.emit({ kind: 'module', name });
   }
 
@@ -184,6 +191,7 @@ export class Host {
     if (!this.modules.has(name)) return false;
     this.modules.delete(name);
     if (name === 'ipip') this.removeDev('tunl0');
+    MODULE_HOOKS.get(name)?.exit?.(this);
     this.emit({ kind: 'module', name });
     return true;
   }
