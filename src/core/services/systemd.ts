@@ -544,6 +544,7 @@ export class Systemd {
       return null;
     }
     this.sysLog(u, `Starting ${d.description}...`, 6, { id: 'start', jobId });
+    u.cpuUs = 0; // CPU accounting starts afresh with each activation (a new cgroup)
     u.pid = this.host.allocPid();
     u.execPid = u.pid;
     u.execStatus = null;
@@ -649,6 +650,11 @@ export class Systemd {
   boot(): void {
     this.bootCount++;
     this.bootTime = this.host.now;
+    // A new PID 1 knows nothing of the previous boot's units.
+    for (const u of this.units.values()) {
+      Object.assign(u, { state: 'inactive', sub: 'dead', pid: 0, impl: null, result: null, workers: [], execPid: 0, execStatus: null,
+        inactiveExit: -1, activeEnter: -1, activeExit: -1, inactiveEnter: -1, activationSeq: this.nextSeq, cpuUs: 0 });
+    }
     const r = this.host.rng.fork(`boot-id:${this.bootCount}`);
     this.bootIds.push([r.u32(), r.u32(), r.u32(), r.u32()].map((x) => x.toString(16).padStart(8, '0')).join(''));
     let name = '';

@@ -62,7 +62,7 @@ interface Io {
 function* metadata(io: Io, toErr = false): Co<boolean> {
   const cache = dnfCache(io.h);
   const now = io.ctx.host.epochSeconds();
-  const say = (s: string) => (toErr ? io.err(s) : io.out(s));
+  const say = (s: string) => (toErr ? io.err(s.replace(/\n$/, '')) : io.out(s));
   if (cache.lastCheck === null || io.o.refresh || now - cache.lastCheck > METADATA_EXPIRE_S) {
     if (io.o.cacheonly) {
       io.err(`Error: Cache-only enabled but no cache for '${REPOS[0].id}'`);

@@ -351,7 +351,7 @@ function* dmesgMain(ctx: CmdContext): Co<number> {
   const entries = sd.journal.filter((e) => e.ident === 'kernel' && e.boot === sd.bootCount && e.seq >= from
     && (levels === null || levels.includes(e.priority)));
   let text = '';
-  const bootEpochUs = ctx.host.kernel.net.epochUs + sd.bootTime;
+  const bootEpochUs = ctx.host.kernel.net.epochUs + sd.bootTime - USERSPACE_MONO;
   for (const e of entries) {
     const mono = e.mono ?? Math.max(0, e.time - sd.bootTime) + USERSPACE_MONO;
     const prefix = decode ? `kern  :${LEVELS[e.priority].padEnd(6)}: ` : '';
