@@ -5,6 +5,7 @@
  */
 import { animator } from './anim/handle.ts';
 import { labClient } from './labClient.ts';
+import { terminals } from './terminal/registry.ts';
 import { useApp } from './store/index.ts';
 
 const FIRST_TERMS = ['lvs', 'client'];
@@ -27,5 +28,5 @@ export function boot(preset: string, params: URLSearchParams): void {
     }
   });
   c.start(preset);
-  (window as unknown as { __lvs: unknown }).__lvs = { client: c, store: useApp, animator };
+  (window as unknown as { __lvs: unknown }).__lvs = { client: c, store: useApp, animator, terminals };
 }

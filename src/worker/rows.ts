@@ -36,13 +36,13 @@ function flagWords(f: number): string {
   return tcpFlagNames(f).replace(/, /g, ',');
 }
 
-function httpFirstLine(s: FrameScan): string {
+function httpFirstLine(s: FrameScan, keepVersion = false): string {
   const b = s.b;
   let e = s.appOff;
   while (e < s.appEnd && e - s.appOff < 60 && b[e] !== 13 && b[e] !== 10) e++;
   let out = '';
   for (let i = s.appOff; i < e; i++) out += String.fromCharCode(b[i]);
-  return out.replace(/ HTTP\/1\.[01]$/, '');
+  return keepVersion ? out : out.replace(/ HTTP\/1\.[01]$/, '');
 }
 
 /** The transport part of a label for the IP layer at index `i`. */
@@ -99,7 +99,7 @@ export function flowText(bytes: Uint8Array, info: string): string {
   const s = scanFrame(bytes, scan);
   if (s.l4 === 6) {
     const sp = get16(bytes, s.l4Off), dp = get16(bytes, s.l4Off + 2);
-    if (s.app === APP_HTTP) return `${sp} → ${dp} ${httpFirstLine(s)}`;
+    if (s.app === APP_HTTP) return `${sp} → ${dp} ${httpFirstLine(s, true)}`;
     return `${sp} → ${dp} [${tcpFlagNames(bytes[s.l4Off + 13])}]`;
   }
   return info.length > 48 ? info.slice(0, 47) + '…' : info;

@@ -55,11 +55,14 @@ export default function FilterBar() {
     return () => clearTimeout(timer.current);
   }, [text, setFilterError]);
 
+  // Check the text as it is now (the live check may lag behind typing), then apply it.
   const apply = useCallback(() => {
-    const st = useApp.getState();
-    if (st.filterError) return;
-    applyFilter(st.filterText.trim());
-  }, [applyFilter]);
+    const text = useApp.getState().filterText.trim();
+    void labClient().ask({ q: 'checkFilter', text }).then((r) => {
+      if (r.ok) applyFilter(text);
+      else setFilterError(`${r.error} (column ${r.pos + 1})`);
+    });
+  }, [applyFilter, setFilterError]);
 
   const follow = useCallback(() => {
     if (selectedNo === null) return;
@@ -81,7 +84,7 @@ export default function FilterBar() {
           value={text} onChange={(e) => setFilterText(e.target.value)} aria-invalid={!!error} aria-describedby={error ? errId : undefined}
           onKeyDown={(e) => { if (e.key === 'Escape') { setFilterText(''); applyFilter(''); } }} />
         {applied && <button type="button" className="icon-btn filter__clear" aria-label={t('cap.clearFilter')} title={t('cap.clearFilter')} onClick={() => applyFilter('')}>×</button>}
-        <button type="submit" className={`btn btn--small${dirty ? ' btn--accent' : ''}`} disabled={!!error}>{t('cap.apply')}</button>
+        <button type="submit" className={`btn btn--small${dirty ? ' btn--accent' : ''}`}>{t('cap.apply')}</button>
       </form>
       <label className="capbar__point">
         <span>{t('cap.point')}</span>

@@ -93,6 +93,19 @@ export class XtermView {
 
   focus(): void { this.term.focus(); }
 
+  /** Everything in the buffer (scrollback included), one string per line: for tests. */
+  lines(): string[] {
+    const b = this.term.buffer.active;
+    const out: string[] = [];
+    for (let i = 0; i < b.length; i++) {
+      const l = b.getLine(i)!;
+      const s = l.translateToString(true);
+      if (l.isWrapped && out.length) out[out.length - 1] += s; else out.push(s);
+    }
+    while (out.length && out[out.length - 1] === '') out.pop();
+    return out;
+  }
+
   dispose(): void {
     clearTimeout(this.fitTimer);
     this.ro?.disconnect();
