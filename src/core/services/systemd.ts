@@ -509,7 +509,8 @@ export class Systemd {
     u.since = now;
     if (state === 'active' && !wasActive) u.activeEnter = now;
     if ((state === 'inactive' || state === 'failed') && wasActive) u.activeExit = now;
-    if ((state === 'inactive' || state === 'failed') && !wasInactive) u.inactiveEnter = now;
+    // A failed start goes inactive → activating → failed: entering `failed` is an inactive-enter too.
+    if ((state === 'inactive' && !wasInactive) || state === 'failed') u.inactiveEnter = now;
     this.host.emit({ kind: 'link', dev: '' });
   }
 

@@ -311,3 +311,19 @@ To show all installed unit files use 'systemctl list-unit-files'.
     expect(k.run('RS1', 'systemctl show -p UnitFileState --value firewalld').stdout).toBe('disabled\n');
   });
 });
+
+describe('systemctl and units of other modules', () => {
+  it('a oneshot that fails on its first start shows when it failed', () => {
+    const k = kit('nat', 120);
+    const u = k.host('lvs').sd;
+    // kdump is a oneshot too; make its start fail the way ipvsadm's does without saved rules.
+    const kd = u.unit('kdump')!;
+    u.stop('kdump');
+    const orig = kd.def.create;
+    (kd.def as { create: typeof orig }).create = (h, sd) => ({ oneshot: true, start: () => 'no', stop: () => {} });
+    k.sleep(5);
+    expect(k.run('lvs', 'systemctl start kdump').status).toBe(1);
+    (kd.def as { create: typeof orig }).create = orig;
+    expect(k.run('lvs', 'systemctl status kdump').stdout.split('\n')[2]).toBe('     Active: failed (Result: exit-code) since Tue 2024-05-14 08:02:05 UTC; now');
+  });
+});
