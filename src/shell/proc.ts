@@ -236,7 +236,8 @@ export class ProcTable {
     return n;
   }
 
-  private reap(): void {
+  /** Forget finished processes (drivers that step processes one by one call it). */
+  reap(): void {
     if (this.procs.some((p) => p.done)) this.procs = this.procs.filter((p) => !p.done);
   }
 

@@ -7,14 +7,17 @@
  * output, frames and state, which is what URL sharing and time travel replay rely on.
  */
 
-/** One thing a student did, in order: the unit of replay (share-by-URL, reload, time travel). */
+/**
+ * One thing a student did, in order: the unit of replay (share-by-URL, reload, time travel).
+ * `at` is the virtual time and `step` the session's scheduler step count when it happened:
+ * together they pin it exactly, even in the middle of a running loop.
+ */
 export type InputEvent =
-  | { readonly kind: 'line'; readonly host: string; readonly text: string; readonly at: number }
-  | { readonly kind: 'stdin'; readonly host: string; readonly text: string; readonly at: number }
-  | { readonly kind: 'interrupt'; readonly host: string; readonly at: number }
-  | { readonly kind: 'advance'; readonly to: number }
-  | { readonly kind: 'edit'; readonly host: string; readonly path: string; readonly content: string; readonly at: number }
-  | { readonly kind: 'topology'; readonly op: TopologyOp; readonly at: number };
+  | { readonly kind: 'line'; readonly host: string; readonly text: string; readonly at: number; readonly step: number }
+  | { readonly kind: 'stdin'; readonly host: string; readonly text: string; readonly at: number; readonly step: number }
+  | { readonly kind: 'interrupt'; readonly host: string; readonly at: number; readonly step: number }
+  | { readonly kind: 'edit'; readonly host: string; readonly content: string | null; readonly at: number; readonly step: number }
+  | { readonly kind: 'topology'; readonly op: TopologyOp; readonly at: number; readonly step: number };
 
 /** Changes a student or teacher makes to the lab's hardware (issue 5 extends this). */
 export type TopologyOp =

@@ -99,6 +99,8 @@ export interface Pipeline {
   /** `|&` after stage i: its stderr goes down the pipe too. */
   readonly stderrToo: boolean[];
   readonly bang: boolean;
+  /** `time` / `time -p` prefix: report elapsed (virtual) time on stderr. */
+  readonly time?: 'posix' | 'bash';
 }
 
 /** `a && b || c` as a left-leaning chain. */

@@ -188,7 +188,7 @@ export function formatPrintf(fmt: string, args: string[], onErr: (m: string) => 
       }
       if (c !== '%') { out += c; continue; }
       if (fmt[i + 1] === '%') { out += '%'; i++; continue; }
-      const m = /^%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(\([^)]*\))?[hjlLtz]*([^])?/.exec(fmt.slice(i));
+      const m = /^%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?(\([^)]*\))?[hjlLtz]*([^])?/.exec(fmt.slice(i));
       if (!m || !m[5]) {
         onErr(`\`%': missing format character`);
         return { out, status: 1 };
@@ -514,7 +514,7 @@ function* declare(sh: Interp, argv: string[], who: string): Run<number> {
   }
   if (rest.length === 0 && isLocal) {
     const top = sh.vars.scopes[sh.vars.scopes.length - 1];
-    for (const [n, v] of [...top].sort()) if (v.value !== undefined) sh.out(`${n}=${setQuoteVar(v)}\n`);
+    for (const [n, v] of top) sh.out(declLine(n, v) + '\n');
     return 0;
   }
   let st = 0;

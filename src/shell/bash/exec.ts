@@ -823,10 +823,13 @@ export class Interp {
     this.funcStack.push(fn.name);
     let st: number;
     try {
-      st = yield* this.exec(fn.body);
-    } catch (e) {
-      if (e instanceof ReturnEx) st = e.status;
-      else throw e;
+      try {
+        st = yield* this.exec(fn.body);
+      } catch (e) {
+        if (e instanceof ReturnEx) st = e.status;
+        else throw e;
+      }
+      if (this.traps.has('RETURN')) { this.status = st; yield* this.runTrap('RETURN'); }
     } finally {
       this.funcStack.pop();
       this.vars.popScope();
@@ -1337,6 +1340,22 @@ export class Interp {
   // ---- pipelines -------------------------------------------------------------------------------
 
   private *execPipeline(p: Pipeline): Run<number> {
+    if (!p.time) return yield* this.execPipelineBody(p);
+    const t0 = this.w.host.now();
+    try {
+      return yield* this.execPipelineBody(p);
+    } finally {
+      // Only virtual time passes in the lab; CPU time is reported as zero.
+      const secs = (this.w.host.now() - t0) / 1e6;
+      if (p.time === 'posix') this.errOut(`real ${secs.toFixed(2)}\nuser 0.00\nsys 0.00\n`);
+      else {
+        const fmt = (x: number) => `${Math.floor(x / 60)}m${(x % 60).toFixed(3)}s`;
+        this.errOut(`\nreal\t${fmt(secs)}\nuser\t0m0.000s\nsys\t0m0.000s\n`);
+      }
+    }
+  }
+
+  private *execPipelineBody(p: Pipeline): Run<number> {
     this.lineno = p.line;
     let st: number;
     if (p.cmds.length === 1) {

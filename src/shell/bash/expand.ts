@@ -252,6 +252,7 @@ function globOrStrip(sh: Interp, r: string, out: string[]): void {
   if (!sh.opts.noglob && hasGlob(r)) {
     const m = globPaths(sh.w.fs, sh.cwd, r);
     if (m) { for (const x of m) out.push(x); return; }
+    if (sh.opts.nullglob) return;
   }
   out.push(stripCtl(r));
 }
@@ -415,7 +416,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
   // Fast path: $x / ${x}
   if (p.op === '' && !p.index && !p.length && !p.indirect && p.name !== '@' && p.name !== '*') {
     const v = sh.special(p.name);
-    if (v === undefined && sh.opts.nounset) sh.unbound(p.name);
+    if (v === undefined && sh.opts.nounset) sh.unbound(/^[0-9]/.test(p.name) ? '$' + p.name : p.name);
     emit(fb, { multi: false, v }, inDq, mode, sh);
     return;
   }
@@ -434,6 +435,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
       const ref = (yield* paramValue(sh, p)) as { multi: false; v: string | undefined };
       const target = ref.multi ? '' : ref.v ?? '';
       if (ref.v === undefined && sh.opts.nounset) sh.unbound(p.name);
+      if (ref.v === undefined && (p.op === '' || p.op === '#' || p.op === '%')) sh.expError(`${p.name}: invalid indirect expansion`, false);
       const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:\[(.*)\])?$|^([0-9]+|[@*#?$!\-])$/.exec(target);
       if (!m) {
         if (target === '' && !p.op) { pv = { multi: false, v: undefined }; }
@@ -460,7 +462,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
   switch (op) {
     case '': case '@': case '#': case '##': case '%': case '%%': case '/': case '//': case '/#': case '/%':
     case ':': case '^': case '^^': case ',': case ',,': case '~': case '~~':
-      if (isUnset && sh.opts.nounset && !(pv.multi && (p.name === '@' || p.name === '*'))) {
+      if (isUnset && sh.opts.nounset && !pv.multi) {
         sh.unbound(p.index ? `${p.name}[${p.index.text}]` : p.name.match(/^[0-9]+$/) ? `$${p.name}` : p.name);
       }
       break;

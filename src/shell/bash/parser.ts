@@ -444,6 +444,16 @@ export class Parser {
       return this.readCmdSubst();
     }
     if (n === '{') return this.readBraceParam(inDq);
+    if (n === '[') {
+      // $[expr]: the old arithmetic expansion
+      const e = findClose(this.src, this.pos + 2, this.src.length, '[', ']');
+      if (e > 0) {
+        const line = this.line;
+        const inner = this.src.slice(this.pos + 2, e);
+        this.countLines(e + 1);
+        return { t: 'arith', src: parseArithWord(inner, line) };
+      }
+    }
     if (n === "'" && !inDq) {
       this.pos += 2;
       return { t: 'sq', s: this.readAnsiC() };
@@ -779,12 +789,18 @@ export class Parser {
   private parsePipeline(): Command {
     let t = this.peekCmd();
     let bang = false;
+    let time: 'posix' | 'bash' | undefined;
     const line = t.line;
     for (;;) {
       if (this.isWord(t, 'time')) {
         this.next();
+        time = 'bash';
         t = this.peekCmd();
-        if (this.isWord(t, '-p')) { this.next(); t = this.peekCmd(); }
+        if (this.isWord(t, '-p')) { this.next(); time = 'posix'; t = this.peekCmd(); }
+        if (t.k === 'nl' || t.k === 'eof' || (t.k === 'op' && (t.s === ';' || t.s === '&'))) {
+          // `time` alone times nothing
+          return { t: 'pipeline', line, cmds: [{ t: 'simple', line, assigns: [], words: [], redirs: [] }], stderrToo: [], bang, time };
+        }
         continue;
       }
       if (this.isWord(t, '!')) { this.next(); bang = !bang; t = this.peekCmd(); continue; }
@@ -800,8 +816,8 @@ export class Parser {
       this.skipNewlines();
       cmds.push(this.parseCommand());
     }
-    if (cmds.length === 1 && !bang) return cmds[0];
-    return { t: 'pipeline', line, cmds, stderrToo, bang };
+    if (cmds.length === 1 && !bang && !time) return cmds[0];
+    return { t: 'pipeline', line, cmds, stderrToo, bang, time };
   }
 
   private parseCommand(): Command {

@@ -72,7 +72,7 @@ class Printer {
       }
       case 'pipeline': {
         const s = c.cmds.map((x, i) => this.cmd(x, ind) + (i < c.cmds.length - 1 ? (c.stderrToo[i] ? ' |&' : ' |') : '')).join(' ');
-        return (c.bang ? '! ' : '') + s;
+        return (c.time ? (c.time === 'posix' ? 'time -p ' : 'time ') : '') + (c.bang ? '! ' : '') + s;
       }
       case 'andor':
         return this.cmd(c.first, ind) + c.rest.map((r) => ` ${r.op} ${this.cmd(r.cmd, ind)}`).join('');

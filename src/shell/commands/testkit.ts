@@ -197,8 +197,13 @@ export class Kit {
           assigns[w.slice(0, k)] = w.slice(k + 1);
         }
         if (!words.length) return 0;
-        const cmd = kit.registry.get(words[0].replace(/^.*\//, ''));
         const err = io?.stderr ?? stderr;
+        if (words[0] === 'echo') {
+          // bash's builtin, for xargs/find -exec tests
+          (io?.stdout ?? stdout).write(words.slice(1).join(' ') + '\n');
+          return 0;
+        }
+        const cmd = kit.registry.get(words[0].replace(/^.*\//, ''));
         if (!cmd) {
           err.write(`bash: ${words[0]}: command not found\n`);
           return 127;

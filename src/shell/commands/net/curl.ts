@@ -201,8 +201,9 @@ function* fetchOne(ctx: CmdContext, h: Host, o: Opts, raw: string, startedAt: nu
     else return err(45, `Couldn't bind to '${o.iface}'`);
   }
 
-  const deadline = o.maxTime > 0 ? startedAt + Math.round(o.maxTime * SEC) : Infinity;
-  const connectDeadline = Math.min(deadline, o.connectTimeout > 0 ? h.now + Math.round(o.connectTimeout * SEC) : h.now + 300 * SEC);
+  // curl notices an expired timer at its next poll, a millisecond late ("after 2001 milliseconds").
+  const deadline = o.maxTime > 0 ? startedAt + Math.round(o.maxTime * SEC) + MS : Infinity;
+  const connectDeadline = Math.min(deadline, o.connectTimeout > 0 ? h.now + Math.round(o.connectTimeout * SEC) + MS : h.now + 300 * SEC);
   const elapsedMs = () => Math.round((h.now - startedAt) / MS);
 
   verbose(`*   Trying ${fmtIp(dst)}:${url.port}...\n`);

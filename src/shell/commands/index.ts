@@ -1,0 +1,35 @@
+/**
+ * Every command a lab host can run (the shell adds its own builtins and bash/sh). A
+ * command whose package is not installed on a host does not exist there (bash says
+ * `command not found`), which is how `ipvsadm` appears only after `dnf install ipvsadm`.
+ */
+import type { Command, CommandRegistry } from '../types.ts';
+import { coreutilsCommands } from './coreutils.ts';
+import { iptablesCommands } from './iptables.ts';
+import { ipvsadmCommands } from './ipvsadm.ts';
+import { networkManagerCommands } from './networkmanager.ts';
+import { systemCommands } from './system.ts';
+import { curlCommand } from './net/curl.ts';
+import { ipCommand } from './net/ip.ts';
+import { pingCommand } from './net/ping.ts';
+import { ssCommand } from './net/ss.ts';
+import { sysctlCommand } from './net/sysctl.ts';
+import { tcpdumpCommand } from './net/tcpdump.ts';
+import { tracerouteCommand } from './net/traceroute.ts';
+
+const netCommands: Command[] = [curlCommand, ipCommand, pingCommand, ssCommand, sysctlCommand, tcpdumpCommand, tracerouteCommand];
+
+export const allCommands: Command[] = [
+  ...coreutilsCommands, ...systemCommands, ...networkManagerCommands, ...iptablesCommands, ...ipvsadmCommands, ...netCommands,
+];
+
+let registry: Map<string, Command> | null = null;
+
+/** The lab's command registry (built once). */
+export function commandRegistry(): CommandRegistry {
+  if (!registry) {
+    registry = new Map();
+    for (const c of allCommands) registry.set(c.name, c);
+  }
+  return registry;
+}
