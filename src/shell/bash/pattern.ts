@@ -113,7 +113,7 @@ const cache = new Map<string, RegExp>();
 
 /** An anchored RegExp for a whole-string match. */
 export function patternRegex(p: string, path = false): RegExp {
-  const key = (path ? '/' : '') + p;
+  const key = (path ? 'P' : 'S') + p;
   let r = cache.get(key);
   if (!r) {
     if (cache.size > 2000) cache.clear();
