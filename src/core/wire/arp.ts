@@ -4,9 +4,12 @@
  * A packet with another hardware type, protocol type or address sizes is `unsupported` and
  * stays raw. Opcodes other than request/reply are kept as numbers (RARP etc. are not sent).
  */
-import { get16, get32, getMac, put16, put32, putMac } from './bytes.ts';
+import * as bytesM from './bytes.ts';
 import { wireError, type WireError } from './error.ts';
 import type { ArpRepr, Ipv4Addr, MacAddr } from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { get16, get32, getMac, put16, put32, putMac } = bytesM;
 
 export const ARP_FIELD = {
   HTYPE: [0, 2],

@@ -7,6 +7,12 @@
  * `XView.check*` constructors), as smoltcp does with `new_checked`. Out-of-range typed-array
  * reads yield `undefined` (→ NaN/0 after bit ops) and writes are ignored, so a missed check
  * can corrupt a value but never throws.
+ *
+ * Imports on the hot path: the encoder modules bind what they import once, at the top
+ * (`const { put16, put32 } = bytesM;`), instead of using the imported names directly. A
+ * bundle (vite) does not care, but tsx, which runs `npm run lab` and the benches, compiles
+ * each file to CommonJS where every use of an imported binding is a getter call; with about
+ * twenty such calls per frame that made emitFrameInto four times slower.
  */
 import type { MacAddr } from './types.ts';
 

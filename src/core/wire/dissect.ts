@@ -23,16 +23,26 @@
  *
  * Never throws: bytes that do not decode become a "Data" layer and a `problems` entry.
  */
-import { get16, get32, hex2, toHex } from './bytes.ts';
-import { finishChecksum, pseudoHeaderSum, sum16 } from './checksum.ts';
-import { REASON_PHRASES } from './http.ts';
+import * as bytesM from './bytes.ts';
+import * as checksumM from './checksum.ts';
+import * as httpM from './http.ts';
 import {
   bitPattern, dscpName, dscpShort, ecnName, ecnShort, etherTypeLabel, icmpCodeName, ICMP_TYPE_NAMES, ipProtoName,
   isIcmpError, macLabel, macName, tcpFlagNames, tcpFlagString,
 } from './names.ts';
-import { APP_DATA, APP_HTTP, APP_TLS, FrameScan, scanFrame, TLS_PORTS } from './scan.ts';
-import { CIPHER_SUITE_NAMES, HANDSHAKE_NAMES, scanTlsRecords, tlsVersionName, type TlsRecordInfo } from './tls.ts';
-import { fmtIp, fmtMac } from './types.ts';
+import * as scanM from './scan.ts';
+import * as tlsM from './tls.ts';
+import type { TlsRecordInfo } from './tls.ts';
+import * as typesM from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { get16, get32, hex2, toHex } = bytesM;
+const { finishChecksum, pseudoHeaderSum, sum16 } = checksumM;
+const { REASON_PHRASES } = httpM;
+const { APP_DATA, APP_HTTP, APP_TLS, FrameScan, scanFrame, TLS_PORTS } = scanM;
+type FrameScan = scanM.FrameScan;
+const { CIPHER_SUITE_NAMES, HANDSHAKE_NAMES, scanTlsRecords, tlsVersionName } = tlsM;
+const { fmtIp, fmtMac } = typesM;
 
 export type LayerAbbrev =
   | 'frame' | 'eth' | 'arp' | 'ip' | 'tcp' | 'udp' | 'icmp' | 'http' | 'tls' | 'vrrp' | 'data' | 'data-text-lines';

@@ -4,9 +4,12 @@
  *
  * Not modelled: 802.1Q tags and 802.3 length frames: their payloads stay raw bytes.
  */
-import { get16, getMac, put16, putMac } from './bytes.ts';
+import * as bytesM from './bytes.ts';
 import { wireError, type WireError } from './error.ts';
 import type { MacAddr } from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { get16, getMac, put16, putMac } = bytesM;
 
 export const ETHERNET_FIELD = {
   DST: [0, 6],

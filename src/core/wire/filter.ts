@@ -24,11 +24,20 @@
  * operators (`ip.src#2`), field references. `ipip` is the lab's own protocol name (frames
  * with an IP-in-IP header; Wireshark has none).
  */
-import { get16, get32 } from './bytes.ts';
-import { allFields, dissect, type DissectContext, type Dissection } from './dissect.ts';
-import { APP_HTTP, APP_NONE, APP_TLS, FrameScan, scanFrame } from './scan.ts';
-import { scanTlsRecords } from './tls.ts';
-import { parseIpv4, parseMac, prefixMask } from './types.ts';
+import * as bytesM from './bytes.ts';
+import * as dissectM from './dissect.ts';
+import type { DissectContext, Dissection } from './dissect.ts';
+import * as scanM from './scan.ts';
+import * as tlsM from './tls.ts';
+import * as typesM from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { get16, get32 } = bytesM;
+const { allFields, dissect } = dissectM;
+const { APP_HTTP, APP_NONE, APP_TLS, FrameScan, scanFrame } = scanM;
+type FrameScan = scanM.FrameScan;
+const { scanTlsRecords } = tlsM;
+const { parseIpv4, parseMac, prefixMask } = typesM;
 
 export type FilterResult =
   | {

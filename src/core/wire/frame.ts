@@ -17,12 +17,20 @@
  * Decoded payload bytes are copies, so a Repr outlives the buffer (the capture arena is a
  * ring that gets overwritten).
  */
-import { copyBytes, copyInto } from './bytes.ts';
-import { ArpView, emitArp, parseArp, ARP_LEN } from './arp.ts';
+import * as bytesM from './bytes.ts';
+import * as arpM from './arp.ts';
 import { isWireError, type ParseOptions } from './error.ts';
-import { emitEthernetHeader, ETHERNET_HEADER_LEN, ETHERNET_MIN_FRAME, EthernetView } from './ethernet.ts';
-import { emitIpv4, ipv4BufferLen, Ipv4View, parseIpv4 } from './ipv4.ts';
-import { EMPTY, EtherType, type EthPayload, type EthernetRepr, type MacAddr } from './types.ts';
+import * as ethernetM from './ethernet.ts';
+import * as ipv4M from './ipv4.ts';
+import * as typesM from './types.ts';
+import type { EthPayload, EthernetRepr, MacAddr } from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { copyBytes, copyInto } = bytesM;
+const { ArpView, emitArp, parseArp, ARP_LEN } = arpM;
+const { emitEthernetHeader, ETHERNET_HEADER_LEN, ETHERNET_MIN_FRAME, EthernetView } = ethernetM;
+const { emitIpv4, ipv4BufferLen, Ipv4View, parseIpv4 } = ipv4M;
+const { EMPTY, EtherType } = typesM;
 
 export function ethPayloadBufferLen(p: EthPayload): number {
   switch (p.kind) {
@@ -86,7 +94,7 @@ export function parseFrame(bytes: Uint8Array, opts?: ParseOptions): EthernetRepr
   return { src: v.src, dst: v.dst, ethertype: v.ethertype, payload: parseEthPayload(v, opts) };
 }
 
-function parseEthPayload(v: EthernetView, opts?: ParseOptions): EthPayload {
+function parseEthPayload(v: ethernetM.EthernetView, opts?: ParseOptions): EthPayload {
   const b = v.buf, s = v.payloadOffset, e = v.off + v.len;
   switch (v.ethertype) {
     case EtherType.IPv4: {

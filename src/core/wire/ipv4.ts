@@ -12,14 +12,24 @@
  * that does not decode stays a RawRepr. Canonical form: `mf`, `fragOffset` and `options` are
  * absent when false, 0 and empty. The reserved ("evil") flag bit is not modelled.
  */
-import { copyBytes, copyInto, get16, get32, put16, put32 } from './bytes.ts';
-import { checksumValid, internetChecksum, sum16, finishChecksum } from './checksum.ts';
+import * as bytesM from './bytes.ts';
+import * as checksumM from './checksum.ts';
 import { isWireError, wireError, type ParseOptions, type WireError } from './error.ts';
-import { emitIcmp, icmpBufferLen, IcmpView, parseIcmp } from './icmp.ts';
-import { emitTcp, parseTcp, tcpBufferLen, TcpView } from './tcp.ts';
-import { emitUdp, parseUdp, udpBufferLen, UdpView } from './udp.ts';
-import { emitVrrp, parseVrrp, vrrpBufferLen, VrrpView } from './vrrp.ts';
-import { IpProto, type IpPayload, type Ipv4Addr, type Ipv4Repr } from './types.ts';
+import * as icmpM from './icmp.ts';
+import * as tcpM from './tcp.ts';
+import * as udpM from './udp.ts';
+import * as vrrpM from './vrrp.ts';
+import * as typesM from './types.ts';
+import type { IpPayload, Ipv4Addr, Ipv4Repr } from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { copyBytes, copyInto, get16, get32, put16, put32 } = bytesM;
+const { checksumValid, internetChecksum, sum16, finishChecksum } = checksumM;
+const { emitIcmp, icmpBufferLen, IcmpView, parseIcmp } = icmpM;
+const { emitTcp, parseTcp, tcpBufferLen, TcpView } = tcpM;
+const { emitUdp, parseUdp, udpBufferLen, UdpView } = udpM;
+const { emitVrrp, parseVrrp, vrrpBufferLen, VrrpView } = vrrpM;
+const { IpProto } = typesM;
 
 export const IPV4_FIELD = {
   VER_IHL: 0,

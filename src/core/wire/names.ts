@@ -3,8 +3,12 @@
  * protocols, ICMP types and codes, TCP flags. Kept to what the lab can send, plus common
  * neighbours; unknown values print as Wireshark prints them (or `Unknown (0x88b5)`).
  */
-import { hex2 } from './bytes.ts';
-import { fmtMac } from './types.ts';
+import * as bytesM from './bytes.ts';
+import * as typesM from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { hex2 } = bytesM;
+const { fmtMac } = typesM;
 
 /** OUI → Wireshark's short vendor name (from its `manuf` file). */
 const OUI: Readonly<Record<number, string>> = {

@@ -11,10 +11,16 @@
  * gives a best-effort Repr: TCP/UDP/ICMP header fields that are present, zeros for those that
  * are not, no options, an empty payload.
  */
-import { copyBytes, get16, get32 } from './bytes.ts';
+import * as bytesM from './bytes.ts';
 import { isWireError } from './error.ts';
-import { emitIpv4, ipv4BufferLen, Ipv4View, parseIpv4 } from './ipv4.ts';
-import { EMPTY, IpProto, type IpPayload, type Ipv4Addr, type Ipv4Repr } from './types.ts';
+import * as ipv4M from './ipv4.ts';
+import * as typesM from './types.ts';
+import type { IpPayload, Ipv4Addr, Ipv4Repr } from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { copyBytes, get16, get32 } = bytesM;
+const { emitIpv4, ipv4BufferLen, Ipv4View, parseIpv4 } = ipv4M;
+const { EMPTY, IpProto } = typesM;
 
 /** 576 − IP header − ICMP header: what Linux quotes at most. */
 export const ICMP_QUOTE_LINUX = 548;

@@ -12,10 +12,16 @@
  * header is an IP layer marked `quoted`, and its transport header, often cut to 8 bytes, is
  * recorded in the `q*` fields. Display filters see these fields, as Wireshark's do.
  */
-import { get16 } from './bytes.ts';
-import { looksLikeHttp } from './http.ts';
-import { isIcmpError } from './names.ts';
-import { looksLikeTls } from './tls.ts';
+import * as bytesM from './bytes.ts';
+import * as httpM from './http.ts';
+import * as namesM from './names.ts';
+import * as tlsM from './tls.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { get16 } = bytesM;
+const { looksLikeHttp } = httpM;
+const { isIcmpError } = namesM;
+const { looksLikeTls } = tlsM;
 
 export const APP_NONE = 0;
 export const APP_DATA = 1;

@@ -11,7 +11,10 @@
  * `scanTlsRecords` is the other direction: a structural walk for the dissector, naming the
  * messages as Wireshark's Info column does.
  */
-import { fromLatin1, get16 } from './bytes.ts';
+import * as bytesM from './bytes.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { fromLatin1, get16 } = bytesM;
 
 export const TlsContentType = { ChangeCipherSpec: 20, Alert: 21, Handshake: 22, ApplicationData: 23 } as const;
 export const TlsHandshakeType = {

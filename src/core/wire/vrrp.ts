@@ -6,10 +6,14 @@
  * Not modelled: VRRPv3 (RFC 5798, centisecond intervals, pseudo-header checksum): a version
  * other than 2 is `unsupported` and stays raw.
  */
-import { copyBytes, copyInto, get16, get32, put16, put32 } from './bytes.ts';
-import { checksumValid, internetChecksum } from './checksum.ts';
+import * as bytesM from './bytes.ts';
+import * as checksumM from './checksum.ts';
 import { wireError, type ParseOptions, type WireError } from './error.ts';
 import type { Ipv4Addr, VrrpRepr } from './types.ts';
+
+// Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
+const { copyBytes, copyInto, get16, get32, put16, put32 } = bytesM;
+const { checksumValid, internetChecksum } = checksumM;
 
 export const VRRP_FIELD = {
   VER_TYPE: 0,
