@@ -47,6 +47,8 @@ const ACTIONS_NO_ARG = new Set(['-print', '-print0', '-ls', '-delete', '-prune',
 
 class FindParser {
   i = 0;
+  /** Index of the token that made "paths must precede expression". */
+  badAt = -1;
   hasAction = false;
   maxdepth = Infinity;
   mindepth = 0;
@@ -67,6 +69,7 @@ class FindParser {
     if (this.i < this.a.length) {
       const t = this.a[this.i];
       if (t === ')') this.fail("invalid expression; you have too many ')'");
+      this.badAt = this.i;
       this.fail(`paths must precede expression: \`${t}'`);
     }
     return e;
@@ -161,6 +164,7 @@ class FindParser {
       return n;
     }
     if (t.startsWith('-')) this.fail(`unknown predicate \`${t}'`);
+    this.badAt = this.i - 1;
     this.fail(`paths must precede expression: \`${t}'`);
   }
 
@@ -295,7 +299,7 @@ export const find = defineCommand('find', function* (io, ctx) {
   } catch (e) {
     if (e instanceof FindUsage) {
       if (/paths must precede expression/.test(e.message)) {
-        const prev = args.slice(i)[parser.i - 2];
+        const prev = args.slice(i)[parser.badAt - 2];
         if (prev && /^-i?(name|path|wholename)$/.test(prev)) io.err(`possible unquoted pattern after predicate \`${prev}'?`);
       }
       return 1;

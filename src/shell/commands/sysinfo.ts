@@ -296,7 +296,7 @@ export const free = defineCommand('free', function* (io, ctx) {
       const units = ['B', 'Ki', 'Mi', 'Gi', 'Ti'];
       let v = bytes, u = 0;
       while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
-      return (v < 10 && u > 0 ? v.toFixed(1) : String(Math.round(v))) + units[u];
+      return (v < 10 && u > 0 ? v.toFixed(1) : String(Math.floor(v))) + units[u];
     }
     return String(Math.floor(bytes / unit));
   };
@@ -304,10 +304,10 @@ export const free = defineCommand('free', function* (io, ctx) {
   let out = wide
     ? '               total        used        free      shared     buffers       cache   available\n'
     : '               total        used        free      shared  buff/cache   available\n';
-  out += 'Mem:'.padEnd(7) + col(fmt(m.total)) + col(fmt(m.used)) + col(fmt(m.free)) + col(fmt(m.shared))
+  out += 'Mem:'.padEnd(8) + col(fmt(m.total)) + col(fmt(m.used)) + col(fmt(m.free)) + col(fmt(m.shared))
     + (wide ? col(fmt(m.buffers)) + col(fmt(m.cache)) : col(fmt(m.buffers + m.cache))) + col(fmt(m.avail)) + '\n';
-  out += 'Swap:'.padEnd(7) + col(fmt(m.swap)) + col(fmt(0)) + col(fmt(m.swap)) + '\n';
-  if (total) out += 'Total:'.padEnd(7) + col(fmt(m.total + m.swap)) + col(fmt(m.used)) + col(fmt(m.free + m.swap)) + '\n';
+  out += 'Swap:'.padEnd(8) + col(fmt(m.swap)) + col(fmt(0)) + col(fmt(m.swap)) + '\n';
+  if (total) out += 'Total:'.padEnd(8) + col(fmt(m.total + m.swap)) + col(fmt(m.used)) + col(fmt(m.free + m.swap)) + '\n';
   io.out(out);
   return 0;
 });
