@@ -482,43 +482,6 @@ const KEEPALIVED_SYSCONFIG = `# Options for keepalived. See \`keepalived --help'
 KEEPALIVED_OPTIONS="-D"
 `;
 
-/** iptables-services' default rules (see ../shared/spec/iptables-reference.md §13). */
-const IPTABLES_SYSCONFIG = `# sample configuration for iptables service
-# you can edit this manually or use system-config-firewall
-# please do not ask us to add additional ports/services to this default configuration
-*filter
-:INPUT ACCEPT [0:0]
-:FORWARD ACCEPT [0:0]
-:OUTPUT ACCEPT [0:0]
--A INPUT -m state --state RELATED,ESTABLISHED -j ACCEPT
--A INPUT -p icmp -j ACCEPT
--A INPUT -i lo -j ACCEPT
--A INPUT -p tcp -m state --state NEW -m tcp --dport 22 -j ACCEPT
--A INPUT -j REJECT --reject-with icmp-host-prohibited
--A FORWARD -j REJECT --reject-with icmp-host-prohibited
-COMMIT
-`;
-
-const IPTABLES_CONFIG = `# Load additional iptables modules (nat helpers)
-#   Default: -none-
-# Space separated list of nat helpers (e.g. 'ip_nat_ftp ip_nat_irc'), which
-# are loaded after the firewall rules are applied. Options for the helpers are
-# stored in /etc/modprobe.conf.
-IPTABLES_MODULES=""
-
-# Save current firewall rules on stop.
-#   Value: yes|no,  default: no
-# Saves all firewall rules to /etc/sysconfig/iptables if firewall gets stopped
-# (e.g. on system shutdown).
-IPTABLES_SAVE_ON_STOP="no"
-
-# Save current firewall rules on restart.
-#   Value: yes|no,  default: no
-# Saves all firewall rules to /etc/sysconfig/iptables if firewall gets
-# restarted.
-IPTABLES_SAVE_ON_RESTART="no"
-`;
-
 const SSHD_CONFIG = `#	$OpenBSD: sshd_config,v 1.104 2021/07/02 05:11:21 dtucker Exp $
 
 # This is the sshd server system-wide configuration file.  See
@@ -850,15 +813,11 @@ definePackage({
   summary: 'Configuration files for packages that use /etc/my.cnf as a configuration file', license: 'LGPLv2+',
 });
 definePackage({
+  // Its files and iptables.service come from core/netfilter/unit.ts, which extends this entry.
   name: 'iptables-services', version: '1.8.10', release: '2.el9', arch: 'noarch', repo: APPSTREAM, size: 18_000, installSize: 22_000,
   summary: 'iptables and ip6tables misc files', license: 'GPLv2', scriptlets: { post: true },
   description: 'iptables services for IPv4 and IPv6\n\nThis package provides the services iptables and ip6tables that have been split\nout of the base package since they are not active by default anymore.',
   files: ['/etc/sysconfig/iptables', '/etc/sysconfig/iptables-config', '/usr/libexec/iptables/iptables.init'],
-  install(h) {
-    if (!h.fs.exists('/etc/sysconfig/iptables')) h.fs.install('/etc/sysconfig/iptables', IPTABLES_SYSCONFIG, 0o600);
-    h.fs.install('/etc/sysconfig/iptables-config', IPTABLES_CONFIG, 0o600);
-    h.fs.install('/usr/libexec/iptables/iptables.init', '#!/bin/bash\n#\n# iptables\tStart iptables firewall\n', 0o755);
-  },
 });
 definePackage({
   name: 'net-tools', version: '2.0', release: '0.62.20160912git.el9', arch: 'x86_64', repo: BASEOS, size: 299_000, installSize: 935_000,
