@@ -9,7 +9,7 @@ import { readPcapng } from './pcapng.ts';
 import { ethernetRepr } from './testdata/arbitraries.ts';
 import { labConversation } from './testdata/conversation.ts';
 import * as V from './testdata/vectors.ts';
-import { ip, mac } from './types.ts';
+import { ip } from './types.ts';
 
 const linux = readPcapng(readFileSync(join(__dirname, 'testdata', 'linux.pcap')));
 const REAL = [V.ARP_REQUEST, V.ARP_REPLY, V.ICMP_ECHO_REQUEST, V.TCP_SYN, V.TCP_SYN_ACK, V.TCP_ACK, V.HTTP_GET,
@@ -201,6 +201,5 @@ describe('dissect', () => {
     b.set([0x52, 0x54, 0x00, 0x12, 0x34, 0x56], 6);
     expect(summarize(b).src).toBe('RealtekU_12:34:56');
     expect(summarize(V.VRRP_ADVERT, { resolveMac: true }).protocol).toBe('VRRP');
-    void mac;
   });
 });

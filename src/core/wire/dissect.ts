@@ -578,7 +578,7 @@ function tcpInfo(s: FrameScan, ipIdx: number, ctx: DissectContext | undefined): 
 
 // ---- UDP ------------------------------------------------------------------------------------------
 
-function udpLayer(s: FrameScan, ipIdx: number, problems: string[]): { layer: Layer; info: string } {
+function udpLayer(s: FrameScan, ipIdx: number, problems: string[]): Layer {
   const b = s.b, o = s.l4Off, e = s.l4End;
   const sp = get16(b, o), dp = get16(b, o + 2), ul = get16(b, o + 4), ck = get16(b, o + 6);
   const io = s.ipOff[ipIdx];
@@ -596,10 +596,7 @@ function udpLayer(s: FrameScan, ipIdx: number, problems: string[]): { layer: Lay
       : checksumFields('udp.checksum', 'udp', ck, v, o + 6, problems, 'UDP')),
   ];
   if (e > o + 8) fields.push(fld('udp.payload', `UDP payload (${e - o - 8} byte${e - o - 8 === 1 ? '' : 's'})`, toHex(b, o + 8, e), o + 8, e));
-  return {
-    layer: { name: 'User Datagram Protocol', abbrev: 'udp', summary: `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`, range: [o, o + 8], fields },
-    info: `${sp} → ${dp} Len=${Math.max(0, ul - 8)}`,
-  };
+  return { name: 'User Datagram Protocol', abbrev: 'udp', summary: `User Datagram Protocol, Src Port: ${sp}, Dst Port: ${dp}`, range: [o, o + 8], fields };
 }
 
 // ---- ICMP -----------------------------------------------------------------------------------------
@@ -790,7 +787,7 @@ function vrrpPriorityName(p: number): string {
     : p === 255 ? "This VRRP router owns the virtual router's IP address(es)" : 'Non-default backup priority';
 }
 
-function vrrpLayer(s: FrameScan, problems: string[]): { layer: Layer; info: string } {
+function vrrpLayer(s: FrameScan, problems: string[]): Layer {
   const b = s.b, o = s.l4Off, e = s.l4End;
   const ver = b[o] >> 4, type = b[o] & 15, n = b[o + 3], auth = b[o + 4];
   const typeName = type === 1 ? 'Advertisement' : 'Unknown';
@@ -818,7 +815,7 @@ function vrrpLayer(s: FrameScan, problems: string[]): { layer: Layer; info: stri
     for (let i = as; i < as + 8 && b[i] !== 0; i++) str += String.fromCharCode(b[i]);
     fields.push(fld('vrrp.auth_string', `Authentication String: ${str}`, str, as, as + 8));
   }
-  return { layer: { name: 'Virtual Router Redundancy Protocol', abbrev: 'vrrp', summary: 'Virtual Router Redundancy Protocol', range: [o, e], fields }, info: `Announcement (v${ver})` };
+  return { name: 'Virtual Router Redundancy Protocol', abbrev: 'vrrp', summary: 'Virtual Router Redundancy Protocol', range: [o, e], fields };
 }
 
 // ---- HTTP -----------------------------------------------------------------------------------------
@@ -831,8 +828,6 @@ const HTTP_HEADER_FIELDS: Readonly<Record<string, string>> = {
   'cache-control': 'http.cache_control', 'transfer-encoding': 'http.transfer_encoding', 'x-forwarded-for': 'http.x_forwarded_for',
   'keep-alive': 'http.keep_alive', 'content-encoding': 'http.content_encoding', authorization: 'http.authorization',
 };
-
-interface HttpResult { layers: Layer[]; info: string }
 
 /** "GET / HTTP/1.1 ", "HTTP/1.1 200 OK  (text/html)", or "Continuation". */
 function httpInfo(b: Uint8Array, s: number, e: number): string {
@@ -863,7 +858,7 @@ function httpInfo(b: Uint8Array, s: number, e: number): string {
   return 'Continuation';
 }
 
-function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): HttpResult {
+function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): Layer[] {
   // Lines up to the blank line (or the end of the segment).
   const lines: [number, number][] = []; // [start, end-including-CRLF]
   let p = s;
@@ -888,7 +883,7 @@ function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): H
       name: 'Hypertext Transfer Protocol', abbrev: 'http', summary: 'Hypertext Transfer Protocol', range: [s, e],
       fields: [fld('http.continuation', `Continuation: ${bytesText(b, s, e)}`, toHex(b, s, e), s, e)],
     };
-    return { layers: [layer], info: 'Continuation' };
+    return [layer];
   }
   const fields: Field[] = [];
   const [l0s, l0e] = lines[0];
@@ -911,7 +906,6 @@ function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): H
   }
   let contentType = '';
   let host = '';
-  let contentLength = -1;
   for (let i = 1; i < lines.length; i++) {
     const l = lines[i];
     const t = lineText(l);
@@ -921,8 +915,7 @@ function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): H
     const val = c > 0 ? t.slice(c + 1).trim() : t;
     const name = HTTP_HEADER_FIELDS[key] ?? (c > 0 ? 'http.unknown_header' : '');
     if (key === 'content-length' && /^\d+$/.test(val)) {
-      contentLength = Number(val);
-      fields.push(fld(name, shown(l), val, l[0], l[1], [fld('http.content_length', `[Content length: ${val}]`, contentLength, l[0], l[1])]));
+      fields.push(fld(name, shown(l), val, l[0], l[1], [fld('http.content_length', `[Content length: ${val}]`, Number(val), l[0], l[1])]));
     } else {
       fields.push(fld(name, shown(l), val, l[0], l[1]));
     }
@@ -956,8 +949,7 @@ function httpLayers(b: Uint8Array, s: number, e: number, fullUriHost: string): H
       layers.push({ name: nm, abbrev: 'data', summary: `Media Type: ${contentType} (${bodyLen} bytes)`, range: [headEnd, e], fields: [dataField(b, headEnd, e)] });
     }
   }
-  void contentLength;
-  return { layers, info: httpInfo(b, s, e) };
+  return layers;
 }
 
 // ---- TLS ------------------------------------------------------------------------------------------
@@ -1204,9 +1196,9 @@ function tree(bytes: Uint8Array, ctx: DissectContext | undefined): Tree {
     for (let i = 0; i <= last; i++) layers.push(ipLayer(s, i, problems));
     const dst = fmtIp(ip4(b, s.ipOff[last] + 16));
     if (s.l4 === 6) layers.push(tcpLayer(s, last, ctx, problems));
-    else if (s.l4 === 17) layers.push(udpLayer(s, last, problems).layer);
+    else if (s.l4 === 17) layers.push(udpLayer(s, last, problems));
     else if (s.l4 === 1) layers.push(icmpLayer(s, last, ctx, problems));
-    else if (s.l4 === 112) layers.push(vrrpLayer(s, problems).layer);
+    else if (s.l4 === 112) layers.push(vrrpLayer(s, problems));
     const note = pduNote(s, ctx);
     let appStart = s.appOff;
     if (note && s.app !== APP_DATA && s.appEnd > s.appOff) {
@@ -1224,7 +1216,7 @@ function tree(bytes: Uint8Array, ctx: DissectContext | undefined): Tree {
           appStart = mine.end;
           reassembled = r.buf;
           pdu.push(r.layer);
-          if (s.app === APP_HTTP) pdu.push(...httpLayers(r.buf, 0, r.buf.length, dst).layers.map(markReassembled));
+          if (s.app === APP_HTTP) pdu.push(...httpLayers(r.buf, 0, r.buf.length, dst).map(markReassembled));
           else pdu.push(markReassembled(tlsLayer(s, last, ctx, r.buf, 0, r.buf.length).layer));
         }
       }
@@ -1234,7 +1226,7 @@ function tree(bytes: Uint8Array, ctx: DissectContext | undefined): Tree {
       }
       layers.push(...pdu);
     }
-    if (appStart < s.appEnd && s.app === APP_HTTP) layers.push(...httpLayers(b, appStart, s.appEnd, dst).layers);
+    if (appStart < s.appEnd && s.app === APP_HTTP) layers.push(...httpLayers(b, appStart, s.appEnd, dst));
     else if (appStart < s.appEnd && s.app === APP_TLS) layers.push(tlsLayer(s, last, ctx, b, appStart, s.appEnd).layer);
   }
   // ICMP shows its data inside its own tree, as Wireshark does.
