@@ -22,7 +22,7 @@ export function procIpVs(ipvs: Ipvs): string {
   for (const svc of ipvs.services()) {
     const ops = svc.flags & SvcF.ONEPACKET ? 'ops ' : '';
     if (svc.fwmark) s += `FWM  ${hex(svc.fwmark, 8)} ${svc.schedName} ${ops}`;
-    else s += `${protoName(svc.protocol)}  ${hex(svc.addr, 8)}:${hex(svc.port, 4)} ${svc.schedName} ${ops}`;
+    else s += `${protoName(svc.protocol)}  ${hex(svc.addr, 8)}:${hex(svc.port, 4)} ${svc.schedName} ${ops} `;
     s += svc.flags & SvcF.PERSISTENT ? `persistent ${svc.timeout * HZ} ${hex(svc.netmask, 8)}\n` : '\n';
     for (const d of svc.dests) {
       s += `  -> ${hex(d.addr, 8)}:${hex(d.port, 4)}      ${kFwdName(d.fwd).padEnd(7)} ${String(d.weight).padEnd(6)} ${String(d.activeConns).padEnd(10)} ${String(d.inactConns).padEnd(10)}\n`;
