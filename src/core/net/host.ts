@@ -773,7 +773,9 @@ export class Host {
           this.net.note(no, this.id, `${hn} did not answer: ${ignore}`);
         } else {
           this.neigh.update(dev.name, spa, sha, false, true, true);
-          this.arpSend(dev, ArpOp.Reply, tpa, sha, spa, sha);
+          // Hosts take slightly different times to answer (a seeded few microseconds), so when
+          // two of them own the address (the DR trap) which reply wins is a real race.
+          this.net.q.after(5 + (this.rng.u32() % 30), () => { if (this.powered && dev.running) this.arpSend(dev, ArpOp.Reply, tpa, sha, spa, sha); });
           return;
         }
       }

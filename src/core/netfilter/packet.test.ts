@@ -42,7 +42,7 @@ describe('filter INPUT on a real server (dr preset)', () => {
     sh(lab, 'RS1', 'iptables -A INPUT -p tcp --dport 80 -j DROP');
     const mark = lab.capture.lastNo;
     expect(sh(lab, 'client', 'curl --connect-timeout 2 192.168.137.130')).toEqual({
-      stdout: '', stderr: 'curl: (28) Connection timed out after 2004 milliseconds\n', status: 28 });
+      stdout: '', stderr: 'curl: (28) Connection timed out after 2001 milliseconds\n', status: 28 });
     const ds = drops(lab, mark);
     expect(ds.length).toBeGreaterThan(0);
     expect(ds[0]).toBe('RS1: iptables filter INPUT rule 2 (-p tcp -m tcp --dport 80 -j DROP)');

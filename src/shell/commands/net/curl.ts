@@ -168,8 +168,9 @@ export const curlCommand: Command = {
       return 2;
     }
     const h = ctx.host.kernel;
-    const startedAt = h.now;
     yield* waitSim(undefined, h.now + STARTUP);
+    // curl's timers (-m, --connect-timeout, time_total) start with the transfer, after exec.
+    const startedAt = h.now;
     let rc = 0;
     for (const raw of o.urls) {
       rc = yield* fetchOne(ctx, h, o, raw, startedAt);
