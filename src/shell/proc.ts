@@ -310,7 +310,7 @@ export interface RunOptions {
  * it or it spins too long. Returns its exit status.
  */
 export function runToCompletion(co: Co<number>, sim: SimDriver, opts: RunOptions = {}): number {
-  const table = opts.table ?? new ProcTable();
+  const table = opts.table ?? new ProcTable(() => sim.now());
   const p = table.spawn(co, { host: opts.host ?? null, name: opts.name ?? 'bash', pid: opts.pid });
   const budget = opts.maxSteps ?? 5000;
   let steps = 0;

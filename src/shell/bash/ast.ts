@@ -20,6 +20,8 @@ export type WordPart =
   | { readonly t: 'cmd'; readonly src: string; body?: List; readonly backtick: boolean; readonly line: number }
   /** $((...)) */
   | { readonly t: 'arith'; readonly src: Word }
+  /** <(...) / >(...) process substitution */
+  | { readonly t: 'procsubst'; readonly dir: '<' | '>'; readonly src: string; readonly body: List; readonly line: number }
 
 export type ParamOp =
   | '' | ':-' | '-' | ':=' | '=' | ':+' | '+' | ':?' | '?'
@@ -87,6 +89,8 @@ export interface Assign {
 export interface SimpleCommand {
   readonly t: 'simple';
   readonly line: number;
+  /** Some word holds <(...) (its temporary files are removed when the command ends). */
+  procSubst?: boolean;
   readonly assigns: Assign[];
   readonly words: Word[];
   readonly redirs: Redir[];

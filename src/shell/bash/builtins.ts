@@ -771,7 +771,7 @@ def('return', (sh, argv) => {
 });
 
 def(['exit', 'logout'], (sh, argv) => {
-  if (argv[0] === 'logout' && !sh.interactive) { err(sh, 'logout', 'not login shell: use `exit\''); return 1; }
+  if (argv[0] === 'logout' && !(sh.jobControl && sh.exitMessage === 'logout')) { err(sh, 'logout', 'not login shell: use `exit\''); return 1; }
   if (sh.jobControl) sh.errOut(sh.exitMessage + '\n');
   let st = sh.status;
   if (argv[1] !== undefined) {
@@ -1153,7 +1153,7 @@ def('hash', (sh, argv) => {
   if (!rest.length) {
     if (!sh.hash.size) { sh.out('hash: hash table empty\n'); return 0; }
     sh.out('hits\tcommand\n');
-    for (const e of sh.hash.values()) sh.out(`   1\t${e.path}\n`);
+    for (const e of sh.hash.values()) sh.out(`${String(e.hits ?? 1).padStart(4)}\t${e.path}\n`);
     return 0;
   }
   let st = 0;

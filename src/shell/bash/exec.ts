@@ -98,7 +98,7 @@ export const SET_FLAGS: Record<string, keyof Opts> = {
   n: 'noexec', b: 'notify', u: 'nounset', v: 'verbose', x: 'xtrace', C: 'noclobber',
 };
 
-type HashEntry = { cmd: ExtCommand; path: string } | { file: string; path: string };
+type HashEntry = ({ cmd: ExtCommand; path: string } | { file: string; path: string }) & { hits?: number };
 
 const SIGNAMES: SignalName[] = ['HUP', 'INT', 'QUIT', 'KILL', 'PIPE', 'TERM', 'TSTP'];
 
@@ -162,6 +162,8 @@ export class Interp {
   jobControl = false;
   /** What `exit` prints in the main interactive shell (`exit`, or `logout` for a login shell). */
   exitMessage = 'exit';
+  /** Files of <(...) substitutions to remove when the command that used them ends. */
+  tempFiles: string[] = [];
   /** Called when a command's exit should end the session (interactive `exit`). */
   readonly w: World;
 
@@ -202,6 +204,7 @@ export class Interp {
     c.history = this.history;
     c.jobControl = false;
     c.arithEnv = c.makeArithEnv();
+    c.tempFiles = [];
     return c;
   }
 
@@ -694,6 +697,12 @@ export class Interp {
   // ---- simple commands -------------------------------------------------------------------------
 
   private *execSimple(c: SimpleCommand): Run<number> {
+    if (this.tempFiles.length === 0 && !c.procSubst) return yield* this.execSimple1(c);
+    const mark = this.tempFiles.length;
+    try { return yield* this.execSimple1(c); } finally { this.dropTemp(mark); }
+  }
+
+  private *execSimple1(c: SimpleCommand): Run<number> {
     this.lineno = c.line;
     if (++this.ticker.n >= TICK_EVERY) { this.ticker.n = 0; yield* this.tick(); }
     let argv: string[];
@@ -870,7 +879,7 @@ export class Interp {
   lookupPath(name: string): HashEntry | undefined {
     const hit = this.hash.get(name);
     if (hit) {
-      if ('cmd' in hit ? this.installed(hit.cmd) : this.isExecFile(hit.file)) return hit;
+      if ('cmd' in hit ? this.installed(hit.cmd) : this.isExecFile(hit.file)) { hit.hits = (hit.hits ?? 1) + 1; return hit; }
       this.hash.delete(name);
     }
     const path = this.special('PATH') ?? '';
@@ -1435,6 +1444,11 @@ export class Interp {
   // ---- compound commands -----------------------------------------------------------------------
 
   private *execCompound(c: Exclude<Command, SimpleCommand | Pipeline | AndOr | List | FuncDef>): Run<number> {
+    const mark = this.tempFiles.length;
+    try { return yield* this.execCompound1(c); } finally { if (this.tempFiles.length > mark) this.dropTemp(mark); }
+  }
+
+  private *execCompound1(c: Exclude<Command, SimpleCommand | Pipeline | AndOr | List | FuncDef>): Run<number> {
     const saved = this.fds;
     if (c.redirs.length) {
       const fds = yield* this.redirect(c.redirs);
@@ -1706,6 +1720,37 @@ export class Interp {
     const f = this.funcStack.slice().reverse();
     if (f.length && (!this.interactive || this.scriptFile !== null || this.cmdMode)) f.push('main');
     return f;
+  }
+
+  /**
+   * <(list): run the list now and hand the command a file holding its output. Without
+   * /dev/fd in the Vfs this is what bash does on such systems: a file in /tmp
+   * (/tmp/sh-np.XXXXXX), removed when the command finishes. >(list) is not supported.
+   */
+  *procSubst(p: Extract<WordPart, { t: 'procsubst' }>): Run<string> {
+    if (p.dir === '>') this.expError(`>(${p.src}): process substitution for writing is not supported here`, false);
+    const info = this.fork('bash');
+    const child = this.clone(info);
+    const out = new BufOut();
+    child.fds[1] = { w: out };
+    yield* child.runSub(p.body);
+    const name = `/tmp/sh-np.${(this.nextRandom() * 32768 + this.nextRandom()).toString(36).padStart(6, 'a').slice(-6)}`;
+    try {
+      this.w.fs.writeFile(name, out.text());
+    } catch (e) {
+      if (e instanceof FsError) this.expError(`${name}: ${STRERROR[e.code]}`, false);
+      throw e;
+    }
+    this.tempFiles.push(name);
+    return name;
+  }
+
+  /** Remove process-substitution files made since `mark`. */
+  dropTemp(mark: number): void {
+    while (this.tempFiles.length > mark) {
+      const f = this.tempFiles.pop()!;
+      try { this.w.fs.unlink(f); } catch { /* already gone */ }
+    }
   }
 
   /** Expand PS1-style escapes (\u \h \W \w \$ ...). */

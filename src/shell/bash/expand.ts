@@ -330,6 +330,11 @@ function* addParts(sh: Interp, fb: Fields, parts: readonly WordPart[], inDq: boo
         if (inDq || mode === 'string' || mode === 'assign') fb.quoted(out); else fb.exp(out);
         break;
       }
+      case 'procsubst': {
+        const path = yield* sh.procSubst(p);
+        fb.quoted(path);
+        break;
+      }
       case 'arith': {
         const text = yield* expandArithText(sh, p.src);
         const v = sh.arith(text).toString();

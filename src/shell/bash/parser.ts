@@ -16,7 +16,7 @@
  * Left out: process substitution, extglob, coproc, `select`, `{fd}>` redirections.
  */
 import type {
-  Assign, CaseItem, Command, Compound, CondExpr, List, ListItem, ParamOp, ParamPart, Redir, RedirOp, Word, WordPart,
+  Assign, CaseItem, Command, Compound, SimpleCommand, CondExpr, List, ListItem, ParamOp, ParamPart, Redir, RedirOp, Word, WordPart,
 } from './ast.ts';
 
 export interface ParseMsg { readonly line: number; readonly text: string }
@@ -254,6 +254,11 @@ export class Parser {
       if (this.pendingHeredocs.length) this.readHeredocs();
       return { k: 'nl', s: '\n', line };
     }
+    if ((c === '<' || c === '>') && src[this.pos + 1] === '(') {
+      const start = this.pos;
+      const word = this.readWord(false, true);
+      return { k: 'w', s: src.slice(start, this.pos), word, line };
+    }
     if (isMeta(c)) {
       for (const op of OPS) {
         if (src.startsWith(op, this.pos)) {
@@ -275,12 +280,13 @@ export class Parser {
   // ---- words ---------------------------------------------------------------------------------
 
   /** Read an unquoted word at the current position (stops at a metacharacter). */
-  private readWord(stopAtBrace = false): Word {
+  private readWord(stopAtBrace = false, procSubst = false): Word {
     const src = this.src;
     const start = this.pos;
     const parts: WordPart[] = [];
     let lit = '';
     let array: Word[] | undefined;
+    if (procSubst) parts.push(this.readProcSubst());
     for (;;) {
       const c = src[this.pos];
       if (c === undefined || isMeta(c)) break;
@@ -506,6 +512,14 @@ export class Parser {
     const line = this.line;
     this.countLines(i + 2);
     return { t: 'arith', src: parseArithWord(inner, line) };
+  }
+
+  /** `<(list)` / `>(list)` at the current position. */
+  private readProcSubst(): WordPart {
+    const dir = this.src[this.pos] as '<' | '>';
+    const line = this.line;
+    const p = this.readCmdSubst() as { src: string; body?: List };
+    return { t: 'procsubst', dir, src: p.src, body: p.body!, line };
   }
 
   private readCmdSubst(): WordPart {
@@ -906,7 +920,9 @@ export class Parser {
       words.push(t.word!);
     }
     if (!assigns.length && !words.length && !redirs.length) this.unexpected(this.peek());
-    return { t: 'simple', line, assigns, words, redirs };
+    const c: SimpleCommand = { t: 'simple', line, assigns, words, redirs };
+    if (words.some((w) => w.parts.some((p) => p.t === 'procsubst')) || redirs.some((r) => r.target.parts.some((p) => p.t === 'procsubst'))) c.procSubst = true;
+    return c;
   }
 
   private parseFuncAfterName(nameWord: Word, line: number): Command {
@@ -1347,6 +1363,7 @@ function partText(p: WordPart): string {
     case 'dq': return p.parts.map(partText).join('');
     case 'param': return p.braced ? `\${${p.name}}` : `$${p.name}`;
     case 'cmd': return p.backtick ? `\`${p.src}\`` : `$(${p.src})`;
+    case 'procsubst': return `${p.dir}(${p.src})`;
     case 'arith': return `$((${p.src.text}))`;
   }
 }

@@ -549,3 +549,36 @@ describe('proc drivers', () => {
     expect(r).toMatchObject({ runnable: false, waiting: 1, nextUntil: s.sim.now() + 10_000_000 });
   });
 });
+
+describe('more language features', () => {
+  it('process substitution <(...) through a temporary file that is removed afterwards', () => {
+    const s = session();
+    expect(s.run('cat <(echo one; echo two); while read l; do echo "[$l]"; done < <(printf "a\\nb\\n"); ls /tmp').out)
+      .toBe('one\ntwo\n[a]\n[b]\n');
+  });
+
+  it('read -t gives up after the timeout in virtual time', () => {
+    const s = session();
+    const t0 = s.sim.now();
+    expect(s.run('read -t 2 x; echo "st=$?"').out).toBe('st=142\n');
+    expect(s.sim.now() - t0).toBe(2_000_000);
+  });
+
+  it('time reports elapsed virtual time', () => {
+    const s = session();
+    expect(s.run('time sleep 1.5').out).toBe('\nreal\t0m1.500s\nuser\t0m0.000s\nsys\t0m0.000s\n');
+  });
+
+  it('hash counts lookups', () => {
+    const s = session();
+    expect(s.run('hash; ls >/dev/null; ls >/dev/null; hash').out).toBe('hash: hash table empty\nhits\tcommand\n   2\t/usr/bin/ls\n');
+  });
+
+  it('nested interactive bash reads the terminal', () => {
+    const s = session();
+    const stdin = s.shell.stdin as import('./streams.ts').TermIn;
+    stdin.feed('echo inner $SHLVL\n');
+    stdin.feed('exit 4\n');
+    expect(s.run('bash; echo "back $?"').out).toBe('bash-5.1# inner 2\nbash-5.1# exit\nback 4\n');
+  });
+});
