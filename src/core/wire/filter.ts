@@ -33,7 +33,7 @@ import * as typesM from './types.ts';
 
 // Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
 const { get16, get32 } = bytesM;
-const { allFields, dissect } = dissectM;
+const { allFields, dissect, tcpStreamKey } = dissectM;
 const { APP_HTTP, APP_NONE, APP_TLS, FrameScan, scanFrame } = scanM;
 type FrameScan = scanM.FrameScan;
 const { scanTlsRecords } = tlsM;
@@ -186,9 +186,10 @@ const FIELDS: Record<string, FieldDef> = {
   'ip.options': { kind: 'bytes', ft: 'FT_BYTES' },
   // TCP
   'tcp.srcport': portField(6, 0), 'tcp.dstport': portField(6, 2), 'tcp.port': portField(6, -1),
-  'tcp.seq': { kind: 'uint', ft: 'FT_UINT32', fast: (s) => l4Offsets(s, 6).filter((o) => o === s.l4Off || s.q4End - o >= 8).map((o) => get32(s.b, o + 4)) },
+  // Relative, as Wireshark's, when the caller's context knows the stream (see Frame.relative).
+  'tcp.seq': { kind: 'uint', ft: 'FT_UINT32' },
   'tcp.seq_raw': { kind: 'uint', ft: 'FT_UINT32', fast: (s) => { const o = tcpOff(s); return o < 0 ? NONE : one(get32(s.b, o + 4)); } },
-  'tcp.ack': { kind: 'uint', ft: 'FT_UINT32', fast: (s) => { const o = tcpOff(s); return o < 0 ? NONE : one(get32(s.b, o + 8)); } },
+  'tcp.ack': { kind: 'uint', ft: 'FT_UINT32' },
   'tcp.ack_raw': { kind: 'uint', ft: 'FT_UINT32', fast: (s) => { const o = tcpOff(s); return o < 0 ? NONE : one(get32(s.b, o + 8)); } },
   'tcp.nxtseq': u(),
   'tcp.len': { kind: 'uint', ft: 'FT_UINT32', fast: (s) => (s.l4 === 6 ? one(s.l4End - s.l4Off - s.l4Hl) : NONE) },
@@ -589,6 +590,7 @@ class Frame {
   values(name: string, def: FieldDef): readonly Val[] {
     if (def.fast) return def.fast(this.scan);
     const m = this.ctx?.frame;
+    if (name === 'tcp.seq' || name === 'tcp.ack') return this.relative(name);
     if (name === 'frame.number') return m ? [m.number] : this.ctx?.number !== undefined ? [this.ctx.number] : NONE;
     if (name === 'frame.interface_name') return m?.interfaceName !== undefined ? [m.interfaceName] : NONE;
     if (name === 'frame.comment') return m?.comments ?? NONE;
@@ -604,6 +606,20 @@ class Frame {
       }
     }
     return this.byName.get(name) ?? NONE;
+  }
+  /** tcp.seq / tcp.ack: relative to the stream's base when the context has one, else raw. */
+  private relative(name: 'tcp.seq' | 'tcp.ack'): readonly Val[] {
+    const s = this.scan;
+    if (s.l4 !== 6) return s.q4 === 6 && name === 'tcp.seq' && s.q4End - s.q4Off >= 8 ? one(get32(s.b, s.q4Off + 4)) : NONE;
+    const b = s.b, o = s.l4Off;
+    const ii = s.innerIp;
+    const raw = get32(b, o + (name === 'tcp.seq' ? 4 : 8));
+    const isn = this.ctx?.isn;
+    if (!isn || ii < 0) return one(raw);
+    const src = s.ipSrc(ii), dst = s.ipDst(ii), sp = get16(b, o), dp = get16(b, o + 2);
+    if (name === 'tcp.ack' && !(b[o + 13] & 0x10)) return one(raw);
+    const base = name === 'tcp.seq' ? isn.get(tcpStreamKey(src, sp, dst, dp)) : isn.get(tcpStreamKey(dst, dp, src, sp));
+    return one(base === undefined ? raw : (raw - base) >>> 0);
   }
 }
 

@@ -187,7 +187,7 @@ describe('agreement with tshark', () => {
       'http.response.code == 200', 'http.host contains "168"', 'http contains "Apache"', 'frame contains "lab.example"',
       'tls.handshake.type == 1', 'tls.handshake.extensions_server_name == "www.lab.example"', 'vrrp.virt_rtr_id == 51',
       'tcp.port in {80, 443}', 'tcp.window_size_value > 600', '(tcp.port == 80 || udp) && !(ip.src == 192.168.1.111)',
-      'ip.src == 192.168.1.111 and not tcp.port == 443', 'eth.type == 0x0806', 'tcp.options.mss_val == 1460', 'ip.checksum == 0x0000',
+      'ip.src == 192.168.1.111 and not tcp.port == 443', 'eth.type == 0x0806', 'tcp.options.mss_val == 1460', 'ip.checksum == 0x0000', 'tcp.seq == 1 and tcp.ack == 1', 'tcp.seq > 1000',
     ];
     // One file holding all three captures, so that each filter costs one tshark run.
     const all = captures().flatMap((c) => c.frames.map((f) => ({ bytes: f.bytes, iface: 0 })));
