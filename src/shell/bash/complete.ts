@@ -43,7 +43,7 @@ const CMD_AFTER = new Set(['', ';', '|', '||', '&', '&&', '(', '$(', '`', '{', '
 
 export function complete(sh: Interp, completers: readonly Completer[], line: string, cursor: number): Completion {
   let start = cursor;
-  while (start > 0 && !BREAK.includes(line[start - 1])) start--;
+  while (start > 0 && (!BREAK.includes(line[start - 1]) || (start >= 2 && line[start - 2] === '\\'))) start--;
   // Keep `$(` / `` ` `` out of the word
   const word = line.slice(start, cursor);
   const before = line.slice(0, start);
@@ -123,7 +123,7 @@ export function commandNames(sh: Interp): string[] {
 
 /** File names completing `word` (directories with a trailing /). */
 export function fileCandidates(sh: Interp, word: string, execOnly: boolean): string[] {
-  let w = word;
+  let w = word.replace(/\\(.)/g, '$1');
   let tildePrefix = '';
   if (w.startsWith('~')) {
     const slash = w.indexOf('/');
@@ -138,6 +138,7 @@ export function fileCandidates(sh: Interp, word: string, execOnly: boolean): str
   }
   const slash = w.lastIndexOf('/');
   const dirPart = slash >= 0 ? w.slice(0, slash + 1) : '';
+  const shownDir = escapeName(dirPart).replace(/\\\//g, '/');
   const base = slash >= 0 ? w.slice(slash + 1) : w;
   const dir = normalizePath(sh.cwd, dirPart || '.');
   const fs = sh.w.fs;
@@ -152,9 +153,14 @@ export function fileCandidates(sh: Interp, word: string, execOnly: boolean): str
     let exec = false;
     try { const st = fs.stat(full); isDir = st.kind === 'dir'; exec = (st.mode & 0o111) !== 0; } catch { /* dangling link */ }
     if (execOnly && !isDir && !exec) continue;
-    let shown = dirPart + n + (isDir ? '/' : '');
+    let shown = shownDir + escapeName(n) + (isDir ? '/' : '');
     if (tildePrefix) shown = tildePrefix + shown.slice(sh.tildeDir(tildePrefix.slice(1))!.length);
     out.push(shown);
   }
   return out;
+}
+
+/** Backslash-escape characters the shell would otherwise interpret (as readline does). */
+function escapeName(n: string): string {
+  return n.replace(/[ \t'"\\$&;()<>|*?[\]!{}#`~]/g, (c) => '\\' + c);
 }

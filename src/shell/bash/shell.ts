@@ -173,7 +173,11 @@ export class Shell {
           yield* this.doExit(e.status);
         } else if (e instanceof AbortEx) {
           sh.status = e.status;
-        } else throw e;
+        } else {
+          // A bug (ours or a command's) must not take the terminal down.
+          this.world.termErr.write(`bash: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+          sh.status = 1;
+        }
       }
     } finally {
       this.reportJobs();
