@@ -125,6 +125,7 @@ class FindParser {
 
   private primary(): Node {
     const t = this.a[this.i++];
+    if (t === undefined) this.fail("invalid expression; I was expecting to find a ')' somewhere but did not see one.");
     if (OPTIONS_WITH_ARG.has(t)) {
       const v = this.arg(t);
       if (!/^\d+$/.test(v)) this.fail(`Expected a positive decimal integer argument to ${t}, but got ${lq(this.io, v)}`);
