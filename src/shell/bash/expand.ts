@@ -98,7 +98,11 @@ function expandBraceItems(items: Item[], out: Item[][]): void {
     if (!alts) continue;
     const prefix = items.slice(0, i);
     const suffix = items.slice(j + 1);
-    for (const a of alts) expandBraceItems([...prefix, ...a, ...suffix], out);
+    const simple = !suffix.includes('{');
+    for (const a of alts) {
+      const combined = prefix.length || suffix.length ? prefix.concat(a, suffix) : a;
+      if (simple && !a.includes('{')) out.push(combined); else expandBraceItems(combined, out);
+    }
     return;
   }
   out.push(items);
@@ -110,6 +114,18 @@ export function braceExpand(w: Word): Word[] {
   if (!w.parts.some((p) => p.t === 'lit' && p.s.includes('{'))) {
     w.braced = null;
     return [w];
+  }
+  if (w.parts.length === 1 && w.parts[0].t === 'lit') {
+    // Fast path: plain text, expanded as strings ({1..10000} in a for loop).
+    const strs: string[] = [];
+    const chars = [...w.parts[0].s];
+    const outItems: Item[][] = [];
+    expandBraceItems(chars, outItems);
+    if (outItems.length === 1 && outItems[0] === chars) { w.braced = null; return [w]; }
+    for (const it of outItems) strs.push((it as string[]).join(''));
+    // An empty alternative leaves no word at all (`echo {,a}` prints `a`).
+    w.braced = strs.map((x) => (x === '' || /[*?[{~]/.test(x) ? { parts: x ? [{ t: 'lit', s: x }] : [], text: x } : { parts: [{ t: 'lit', s: x }], text: x, plain: x }));
+    return w.braced;
   }
   const out: Item[][] = [];
   const items = toItems(w);

@@ -13,6 +13,7 @@
 import type { Co, InStream, OutStream } from '../types.ts';
 import { IO_WAIT, ShellSignal, TICK } from '../types.ts';
 import type { Inode, Vfs } from '../../core/fs/vfs.ts';
+import { FsError } from '../../core/fs/vfs.ts';
 
 export const PIPE_CAPACITY = 65536;
 const CHUNK = 4096;
@@ -106,8 +107,10 @@ export class DevIn extends BufferedIn {
   readonly isTty = false;
   private seed: number;
   constructor(private readonly kind: 'zero' | 'urandom', seed = 0x9e3779b9) { super(); this.seed = seed >>> 0 || 1; }
-  // eslint-disable-next-line require-yield
+  private chunks = 0;
   protected *fill(): Co<string | null> {
+    // An endless device read in a loop must still let the driver in.
+    if ((++this.chunks & 15) === 0) yield TICK;
     if (this.kind === 'zero') return ZEROS;
     let s = '';
     let x = this.seed;
@@ -121,24 +124,42 @@ export class DevIn extends BufferedIn {
 }
 const ZEROS = '\0'.repeat(CHUNK);
 
+/**
+ * Counts output and makes `drain()` yield a tick every ~64 KB: `yes > /dev/null` never
+ * blocks, but must still let the driver deliver Ctrl-C.
+ */
+class Throttle {
+  private since = 0;
+  add(n: number): void { this.since += n; }
+  *tick(): Co<void> {
+    if (this.since >= PIPE_CAPACITY) { this.since = 0; yield TICK; }
+  }
+}
+
 /** Writes that go nowhere (/dev/null, closed descriptors of background jobs). */
 export class NullOut implements OutStream {
   readonly isTty = false;
-  write(_s: string): void { /* discard */ }
-  // eslint-disable-next-line require-yield
-  *drain(): Co<void> { /* never full */ }
+  private readonly t = new Throttle();
+  write(s: string): void { this.t.add(s.length); }
+  *drain(): Co<void> { yield* this.t.tick(); }
 }
 export const NULL_OUT = new NullOut();
+
+/** Largest regular file a redirection grows (then ENOSPC, as a full disk would say). */
+export const MAX_FILE = 64 * 1024 * 1024;
 
 /** Output appended to a Vfs inode (after the redirection opened/truncated it). */
 export class FileOut implements OutStream {
   readonly isTty = false;
+  private readonly t = new Throttle();
   constructor(private readonly fs: Vfs, private readonly node: Inode, private readonly path: string) {}
   write(s: string): void {
-    if (s) this.fs.writeNode(this.node, s, true, this.path);
+    if (!s) return;
+    if (this.node.kind === 'file' && (this.node.data?.length ?? 0) + s.length > MAX_FILE) throw new FsError('ENOSPC', this.path);
+    this.fs.writeNode(this.node, s, true, this.path);
+    this.t.add(s.length);
   }
-  // eslint-disable-next-line require-yield
-  *drain(): Co<void> { /* files never block */ }
+  *drain(): Co<void> { yield* this.t.tick(); }
 }
 
 /** Collects output in memory (command substitution). Capped, as a real shell would run out of memory. */
