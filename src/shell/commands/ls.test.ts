@@ -73,3 +73,11 @@ describe('ls', () => {
     expect(human(1047552)).toBe('1023K');
   });
 });
+
+describe('ls -Z', () => {
+  it('shows SELinux labels', () => {
+    const k = new Kit(coreutilsCommands);
+    expect(k.sh('ls -Z /var/www/html').stdout).toBe('system_u:object_r:httpd_sys_content_t:s0 index.html\n');
+    expect(k.sh('ls -lZ /var/www/html').stdout).toBe('total 4\n-rw-r--r--. 1 root root system_u:object_r:httpd_sys_content_t:s0 24 May 14 08:00 index.html\n');
+  });
+});

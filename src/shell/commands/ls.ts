@@ -6,7 +6,7 @@
  * otherwise, `dir:` headers for several operands and -R, and names quoted shell-style on a
  * terminal (`'a b'`).
  *
- * Options: -a -A -d -R -1 -C -x -m -l -n -g -o -G -h -i -s -t -S -U -r -F -p -L -N and
+ * Options: -a -A -d -R -1 -C -x -m -l -n -g -o -G -h -i -s -t -S -U -r -F -p -L -N -Z and
  * --color (accepted; output is never coloured). Sizes and block counts model XFS with 4 KiB
  * blocks: small directories and symlinks are stored inline and use no blocks.
  */
@@ -14,6 +14,7 @@ import type { StatResult } from '../../core/fs/vfs.ts';
 import { Vfs } from '../../core/fs/vfs.ts';
 import type { CmdContext } from '../types.ts';
 import { collatorFor } from './collate.ts';
+import { selinuxContext } from './selinux.ts';
 import { coreutilsVersion, defineCommand, errText, getopt, groups, type Io, modeString, q, qf, strftime, users } from './util.ts';
 
 interface Entry {
@@ -60,12 +61,12 @@ interface Opts {
   format: 'long' | 'one' | 'cols' | 'across' | 'commas';
   numeric: boolean; noOwner: boolean; noGroup: boolean; humanSizes: boolean; inode: boolean; size: boolean;
   sort: 'name' | 'time' | 'size' | 'none'; reverse: boolean; classify: 'none' | 'F' | 'p'; deref: boolean;
-  quote: boolean; width: number;
+  quote: boolean; width: number; context: boolean;
 }
 
 export const ls = defineCommand('ls', function* (io, ctx) {
   const p = getopt(io, ctx.argv, {
-    short: 'aAdR1CxmlnogGhistSUrFpLNw:Tq',
+    short: 'aAdR1CxmlnogGhistSUrFpLNw:TqZ',
     usageStatus: 2,
     long: [
       { name: 'all', key: 'a' }, { name: 'almost-all', key: 'A' }, { name: 'directory', key: 'd' },
@@ -73,7 +74,7 @@ export const ls = defineCommand('ls', function* (io, ctx) {
       { name: 'reverse', key: 'r' }, { name: 'size', key: 's' }, { name: 'classify', key: 'F' },
       { name: 'dereference', key: 'L' }, { name: 'literal', key: 'N' }, { name: 'numeric-uid-gid', key: 'n' },
       { name: 'no-group', key: 'G' }, { name: 'width', key: 'w', arg: 'req' }, { name: 'color', arg: 'opt' },
-      { name: 'colour', key: 'color', arg: 'opt' }, { name: 'help' }, { name: 'version' },
+      { name: 'colour', key: 'color', arg: 'opt' }, { name: 'context', key: 'Z' }, { name: 'help' }, { name: 'version' },
     ],
   });
   if (typeof p === 'number') return p;
@@ -81,7 +82,7 @@ export const ls = defineCommand('ls', function* (io, ctx) {
   const o: Opts = {
     all: false, almost: false, dirSelf: false, recursive: false, format: tty ? 'cols' : 'one',
     numeric: false, noOwner: false, noGroup: false, humanSizes: false, inode: false, size: false,
-    sort: 'name', reverse: false, classify: 'none', deref: false, quote: tty, width: 0,
+    sort: 'name', reverse: false, classify: 'none', deref: false, quote: tty, width: 0, context: false,
   };
   for (const [k, v] of p.opts) {
     switch (k) {
@@ -109,6 +110,7 @@ export const ls = defineCommand('ls', function* (io, ctx) {
       case 'p': o.classify = 'p'; break;
       case 'L': o.deref = true; break;
       case 'N': o.quote = false; break;
+      case 'Z': o.context = true; break;
       case 'q': case 'T': case 'color': break;
       case 'w': {
         const n = Number(v);
@@ -199,6 +201,7 @@ function* listAll(io: Io, ctx: CmdContext, o: Opts, operands: string[]) {
       const linkW = Math.max(0, ...list.map((e) => String(e.st.nlink).length));
       const ownW = Math.max(0, ...list.map((e) => owner(e).length));
       const grpW = Math.max(0, ...list.map((e) => group(e).length));
+      const ctxW = o.context ? Math.max(0, ...list.map((e) => selinuxContext(e.path).length)) : 0;
       list.forEach((e, i) => {
         let line = '';
         if (o.inode) line += String(e.st.ino).padStart(inodeW) + ' ';
@@ -206,6 +209,7 @@ function* listAll(io: Io, ctx: CmdContext, o: Opts, operands: string[]) {
         line += modeString(e.st.kind, e.st.mode) + '. ' + String(e.st.nlink).padStart(linkW) + ' ';
         if (!o.noOwner) line += owner(e).padEnd(ownW) + ' ';
         if (!o.noGroup) line += group(e).padEnd(grpW) + ' ';
+        if (o.context) line += selinuxContext(e.path).padEnd(ctxW) + ' ';
         if (e.st.kind === 'chardev') {
           const [ma, mi] = DEVNUM[e.dev ?? 'null'] ?? [0, 0];
           line += (String(ma).padStart(majW) + ', ' + String(mi).padStart(minW)).padStart(sizeW) + ' ';
@@ -223,6 +227,7 @@ function* listAll(io: Io, ctx: CmdContext, o: Opts, operands: string[]) {
       let pre = '';
       if (o.inode) pre += String(list[i].st.ino).padStart(o.format === 'one' || o.format === 'commas' ? 0 : inodeW) + ' ';
       if (o.size) pre += blockStr(list[i]).padStart(o.format === 'one' || o.format === 'commas' ? 0 : blocksW) + ' ';
+      if (o.context) pre += selinuxContext(list[i].path) + ' ';
       return pre + n;
     });
     if (o.format === 'one') { for (const c of cells) io.out(c + '\n'); return; }

@@ -121,3 +121,33 @@ describe('sort / uniq / comm', () => {
     expect(r.status).toBe(1);
   });
 });
+
+describe('endless inputs and following', () => {
+  it('wc /dev/zero keeps yielding to the scheduler (Ctrl-C can stop it)', () => {
+    const k = kit();
+    expect(() => k.sh('wc -c /dev/zero', { maxSteps: 100 })).toThrow(/did not finish/);
+  });
+  it('tail -f on a terminal prints appended lines until interrupted', async () => {
+    const { ShellSignal } = await import('../types.ts');
+    const { collect } = await import('./testkit.ts');
+    const k = kit();
+    k.write('/var/log/access_log', 'one\n');
+    const out = collect(true);
+    const err = collect(true);
+    const ctx = k.ctx(['tail', '-f', '/var/log/access_log'], { tty: true }, out, err);
+    const co = k.registry.get('tail')!.run(ctx);
+    let w = co.next();
+    expect(w.done).toBe(false);
+    expect(out.text).toBe('one\n');
+    k.fs.writeFile('/var/log/access_log', 'two\n', { append: true });
+    // the wait is a virtual-clock one: jump to it and resume
+    if (!w.done && w.value.kind === 'sim' && w.value.until) k.m.clock.us = w.value.until;
+    w = co.next();
+    expect(out.text).toBe('one\ntwo\n');
+    expect(() => co.throw(new ShellSignal('INT'))).toThrow(ShellSignal);
+  });
+  it('tail -f in a pipe prints and exits', () => {
+    const k = kit();
+    expect(k.sh('tail -f f')).toMatchObject({ stdout: '1\n2\n3\n4\n5', status: 0 });
+  });
+});

@@ -353,14 +353,24 @@ export function devSrc(ctx: CmdContext, name: string, dev: string | undefined): 
     case 'zero':
     case 'full': {
       const chunk = '\0'.repeat(DEV_CHUNK);
-      return { name, *read() { return chunk; } };
+      let n = 0;
+      return {
+        name,
+        *read() {
+          // an endless source: let the scheduler in now and then (wc /dev/zero prints nothing)
+          if (++n % 16 === 0) yield TICK;
+          return chunk;
+        },
+      };
     }
     case 'urandom':
     case 'random': {
       const rng = new ByteRng(`${ctx.host.hostname}/${ctx.host.now()}/${urandomCounter++}`);
+      let n = 0;
       return {
         name,
         *read() {
+          if (++n % 16 === 0) yield TICK;
           let s = '';
           // 7-bit bytes: the lab's files are UTF-8 text, and a byte >= 0x80 would count as two
           // there, so `head -c 16 /dev/urandom | wc -c` would not print 16.
