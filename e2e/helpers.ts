@@ -52,12 +52,6 @@ export async function isBusy(page: Page, host: string): Promise<boolean> {
   }, host);
 }
 
-/** Which shell drives the lab: "session" (the real bash) or "mock" (the preview shell). */
-export async function engine(page: Page): Promise<string> {
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __lvs?: { store: { getState(): { engine: string } } } }).__lvs?.store.getState().engine ?? '')).not.toBe('');
-  return page.evaluate(() => (window as unknown as { __lvs: { store: { getState(): { engine: string } } } }).__lvs.store.getState().engine);
-}
-
 export function packets(page: Page): Locator {
   return page.getByRole('table', { name: 'Packets' });
 }

@@ -100,7 +100,6 @@ export default function LabApp() {
   const ws = useRef<HTMLDivElement>(null);
   const preset = useApp((s) => s.preset);
   const ready = useApp((s) => s.ready);
-  const engine = useApp((s) => s.engine);
   const tab = useApp((s) => s.bottomTab);
   const setTab = useApp((s) => s.setBottomTab);
   const { drag, key } = useSplitters(ws);
@@ -115,7 +114,6 @@ export default function LabApp() {
       <header className="header">
         <a className="brand" href="./" title={t('nav.home')}><Logo /><span>{t('app.title')}</span></a>
         <span className="header__lab">{title}</span>
-        {engine === 'mock' && <span className="badge" title={t('ui.engineMockHint')}>{t('ui.engineMock')}</span>}
         <Controls />
         <Prefs />
       </header>

@@ -113,7 +113,11 @@ describe('LabEngine', () => {
       h.send({ t: 'step' });
       expect(h.status().status.travelAt).toBe(no);
     }
-    for (let no = 1; no < total; no++) expect(hex(h.ask({ q: 'detail', no })!.bytes)).toBe(liveBytes[no - 1]);
+    for (let no = 1; no < total; no++) {
+      const d = h.ask({ q: 'detail', no });
+      expect(d, `frame ${no} of ${total} after stepping forward`).not.toBe(null);
+      expect(hex(d!.bytes), `frame ${no}`).toBe(liveBytes[no - 1]);
+    }
     // And back again: a replay from scratch gives the same again.
     h.send({ t: 'travel', no: 9 });
     for (let no = 1; no <= 9; no++) expect(hex(h.ask({ q: 'detail', no })!.bytes)).toBe(liveBytes[no - 1]);

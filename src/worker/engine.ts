@@ -9,9 +9,9 @@
  * In animate mode a slice stops right after a frame is put on a wire and holds the lab for
  * the time the page needs to show that hop, so a student can follow every frame.
  *
- * Time travel: the journal of inputs (with their virtual times) is replayed into a fresh Lab
- * up to the chosen frame; the lab is deterministic, so the past lab carries the same frames,
- * byte for byte. The live lab is kept aside and comes back unchanged on "live". Typing while
+ * Time travel: the session's journal of inputs (each with its virtual time and scheduler
+ * step) is replayed into a fresh Lab up to the chosen frame (LabSession.replay); the lab is
+ * deterministic, so the past lab carries the same frames, byte for byte. The live lab is kept aside and comes back unchanged on "live". Typing while
  * in the past continues from there (the old future is dropped, like a new branch).
  */
 import { createLab } from '../core/lab/presets.ts';
@@ -22,7 +22,8 @@ import { writePcapng, type PcapFrame } from '../core/wire/pcapng.ts';
 import { APP_HTTP, FrameScan, scanFrame } from '../core/wire/scan.ts';
 import { get16, get32 } from '../core/wire/bytes.ts';
 import { fmtIp } from '../core/wire/types.ts';
-import type { InputEvent, LabSessionApi, PumpResult, TerminalSink } from '../shell/sessionApi.ts';
+import { LabSession } from '../shell/session.ts';
+import type { InputEvent, PumpResult, TerminalSink } from '../shell/sessionApi.ts';
 import { CaptureView, pointTest, type NicLookup } from './captureView.ts';
 import { checkFilter } from './filter.ts';
 import { Pacer } from './pacer.ts';
@@ -31,7 +32,6 @@ import type {
   Status, StreamChunk, TcpStream, ToWorker,
 } from './protocol.ts';
 import { hopLabel, RewriteTracker, rowCore } from './rows.ts';
-import { makeSession } from './sessionFactory.ts';
 import { ipvsSnapshot, topologySnapshot } from './snapshot.ts';
 
 export const SLICE_MS = 8;
@@ -63,7 +63,7 @@ export class World {
   ipvsDirty = true;
   readonly unsubscribe: () => void;
 
-  constructor(readonly lab: Lab, readonly session: LabSessionApi, readonly engineName: string) {
+  constructor(readonly lab: Lab, readonly session: LabSession, readonly engineName: string) {
     this.unsubscribe = lab.on((e) => {
       if (e.kind === 'topology' || e.what === 'link' || e.what === 'addr' || e.what === 'power' || e.what === 'hostname' || e.what === 'module') this.topoDirty = true;
       this.ipvsDirty = true;
@@ -75,6 +75,12 @@ export class World {
   mapNics(): void {
     this.nicHost.clear();
     for (const h of this.lab.hosts) for (const d of h.devs.values()) this.nicHost.set(d.id, h.id);
+  }
+
+  /** Virtual time of the next thing due: a simulation event or a process's deadline (sleep, timeouts). */
+  nextDue(): number {
+    const u = this.session.procs.wakeCondition().until;
+    return Math.min(this.lab.q.peekTime(), u ?? Infinity);
   }
 
   /** The conversation context for dissecting or filtering frame `no`. */
@@ -236,9 +242,7 @@ export class LabEngine {
   private newWorld(preset: string, muted: boolean): World {
     const lab = createLab(preset);
     const sink = sinkFor((m) => this.host.post(m), () => muted || this.muted);
-    const made = makeSession(lab, sink);
-    if (made.error) this.host.post({ t: 'error', message: made.error });
-    return new World(lab, made.session, made.engine);
+    return new World(lab, new LabSession(lab, sink), 'session');
   }
 
   private init(preset: string, journal?: readonly InputEvent[]): void {
@@ -251,7 +255,7 @@ export class LabEngine {
     this.live = w;
     if (journal?.length) {
       this.muted = true;
-      try { replay(w, journal, Infinity); } finally { this.muted = false; }
+      try { w.session.replay(journal); } finally { this.muted = false; }
     }
     this.pacer.rebase(w.lab.now, this.host.now());
     this.view = new CaptureView();
@@ -314,11 +318,12 @@ export class LabEngine {
           r = w.session.pump(Math.max(1, budgetLeft()), () => h.now(), this.pacer.target(now));
           this.observe(w);
           if (budgetLeft() <= 0) { again = true; break; }
-          if (this.pacer.skipGap(w.lab.now, r.nextEvent, h.now())) continue;
-          if (!r.idle && !r.waitingOnTime) { again = true; continue; }
+          if (this.pacer.skipGap(w.lab.now, w.nextDue(), h.now())) continue;
+          if (!r.idle && !r.waitingOnTime && w.session.procs.anyRunnable()) { again = true; continue; }
           break;
         }
-        if (!again && r.nextEvent < Infinity) wake = this.pacer.delayUntil(r.nextEvent, h.now());
+        const due = w.nextDue();
+        if (!again && due < Infinity) wake = this.pacer.delayUntil(due, h.now());
       }
     } catch (e) {
       h.post({ t: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
@@ -341,7 +346,7 @@ export class LabEngine {
     if (!this.mode.paused && t0 < this.holdUntil) return { again: false, wake: this.holdUntil - t0 };
     const before = lab.capture.lastNo;
     for (let guard = 0; guard < 10_000; guard++) {
-      const next = lab.q.peekTime();
+      const next = w.nextDue();
       let until: number;
       if (this.stepWanted > 0) until = next;                       // a step jumps over idle time
       else {
@@ -358,9 +363,10 @@ export class LabEngine {
         return { again: false, wake: this.mode.paused ? Infinity : hold };
       }
       if (budgetLeft() <= 0) return { again: true, wake: Infinity };
-      if (r.nextEvent === Infinity && r.idle) { this.stepWanted = 0; return { again: false, wake: Infinity }; }
-      if (this.stepWanted === 0 && r.nextEvent > this.pacer.target(h.now()) && r.nextEvent - lab.now > this.pacer.fastGapUs) {
-        return { again: false, wake: this.pacer.delayUntil(r.nextEvent, h.now()) };
+      const due = w.nextDue();
+      if (due === Infinity && r.idle) { this.stepWanted = 0; return { again: false, wake: Infinity }; }
+      if (this.stepWanted === 0 && due > this.pacer.target(h.now()) && due - lab.now > this.pacer.fastGapUs) {
+        return { again: false, wake: this.pacer.delayUntil(due, h.now()) };
       }
     }
     return { again: true, wake: Infinity };
@@ -496,17 +502,21 @@ export class LabEngine {
     no = Math.max(1, no);
     if (!live.lab.capture.has(no)) throw new Error(`frame ${no} is no longer in the capture`);
     let w = this.past;
-    // Going forward from the current past continues it; going back replays from the start.
-    if (!w || this.travelAt === null || no < this.travelAt) {
-      this.past?.unsubscribe();
-      this.futureJournal = live.session.journal().slice();
-      w = this.newWorld(this.preset, true);
-      this.past = w;
-      this.cursor = 0;
-    }
     this.muted = true;
     try {
-      this.cursor = replayUntilFrame(w, this.futureJournal, this.cursor, no);
+      if (!w || this.travelAt === null || no < this.travelAt) {
+        // Back in time: replay the journal into a fresh lab up to that frame.
+        this.past?.unsubscribe();
+        this.futureJournal = live.session.journal().slice();
+        w = this.newWorld(this.preset, true);
+        this.past = w;
+        w.session.replay(this.futureJournal, { frame: no });
+      } else if (w.lab.capture.lastNo < no) {
+        // Forward from the past: continue the same schedule with the inputs not applied yet.
+        const applied = w.session.journal().length;
+        w.session.replay(this.futureJournal.slice(applied), { frame: no });
+      }
+      runToFrame(w, no);
     } finally { this.muted = false; }
     this.travelAt = no;
     this.observe(w);
@@ -516,9 +526,6 @@ export class LabEngine {
     w.ipvsDirty = true;
     this.flush(true);
   }
-
-  /** Journal position the past lab has been replayed to. */
-  private cursor = 0;
 
   /** Typing in the past: the past becomes the present. */
   private branch(): void {
@@ -662,73 +669,17 @@ function layerNode(l: Layer): LayerNode {
   return { name: l.name, abbrev: l.abbrev, summary: l.summary, range: l.range, fields: l.fields.map(fieldNode) };
 }
 
-// ---- replay -------------------------------------------------------------------------------------
-
-/** Real-time budget of one replay pump: generous, but a runaway loop cannot hang the worker. */
-const REPLAY_BUDGET_MS = 5_000;
-const realClock = () => performance.now();
-
-function eventTime(e: InputEvent): number { return e.kind === 'advance' ? e.to : e.at; }
-
 /**
- * Run the lab up to virtual time `t` (everything due at or before it), one instant at a time,
- * stopping early once frame `stopAt` exists.
+ * After the journal is exhausted, LabSession.replay stops when only `ready()` waits remain
+ * (it has no deadline to run to). Frames after the last input still come from the lab's
+ * events: run the same schedule as pump does (processes, then the lab up to the next thing
+ * due) until frame `no` exists or nothing more can happen.
  */
-function runTo(w: World, t: number, stopAt = Infinity): void {
-  const q = w.lab.q, cap = w.lab.capture;
-  for (let guard = 0; guard < 50_000_000; guard++) {
-    if (cap.lastNo >= stopAt) return;
-    const next = q.peekTime();
-    const until = Math.min(t, next);
-    const r = w.session.pump(REPLAY_BUDGET_MS, realClock, until === Infinity ? w.lab.now : until);
-    if (cap.lastNo >= stopAt) return;
-    if (q.peekTime() === Infinity && (r.idle || r.waitingOnTime)) {
-      if (t < Infinity && w.lab.now < t) w.session.pump(REPLAY_BUDGET_MS, realClock, t);
-      return;
-    }
-    if (w.lab.now >= t && q.peekTime() > t && (r.idle || r.waitingOnTime)) return;
-  }
-}
-
-function apply(w: World, e: InputEvent): void {
-  const s = w.session;
-  switch (e.kind) {
-    case 'line': s.submit(e.host, e.text); break;
-    case 'stdin': s.feedStdin(e.host, e.text); break;
-    case 'interrupt': s.interrupt(e.host); break;
-    case 'edit': s.finishEdit(e.host, e.content); break;
-    case 'topology': s.topology(e.op); break;
-    case 'advance': break;
-  }
-}
-
-/** Replay a whole journal (reload, shared URL): every input at its virtual time. */
-export function replay(w: World, journal: readonly InputEvent[], until: number): void {
-  for (const e of journal) {
-    const t = eventTime(e);
-    if (t > until) break;
-    runTo(w, t);
-    apply(w, e);
-  }
-  const last = journal.length ? eventTime(journal[journal.length - 1]) : 0;
-  runTo(w, Math.min(until, Math.max(last, w.lab.now)));
-}
-
-/**
- * Continue replaying `journal` from `cursor` until frame `no` exists; returns the new cursor.
- * Between inputs the lab runs exactly as it did live (same events at the same virtual times),
- * so the frames it logs are the live frames, byte for byte.
- */
-export function replayUntilFrame(w: World, journal: readonly InputEvent[], cursor: number, no: number): number {
-  let i = cursor;
+function runToFrame(w: World, no: number): void {
   const cap = w.lab.capture;
-  while (cap.lastNo < no) {
-    const next = i < journal.length ? eventTime(journal[i]) : Infinity;
-    runTo(w, next, no);
-    if (cap.lastNo >= no || i >= journal.length) break;
-    apply(w, journal[i]);
-    i++;
+  for (let guard = 0; guard < 1_000_000 && cap.lastNo < no; guard++) {
+    const due = w.nextDue();
+    if (due === Infinity && !w.session.procs.anyRunnable()) return;
+    w.session.pump(5_000, () => performance.now(), Math.max(due, w.lab.now));
   }
-  return i;
 }
-

@@ -43,7 +43,7 @@ export default memo(function Controls() {
   return (
     <div className="controls" role="toolbar" aria-label={t('region.controls')}>
       <label className="switch" title={t('anim.animate')}>
-        <input type="checkbox" checked={mode.animate} onChange={(e) => setMode({ animate: e.target.checked, paused: false })} />
+        <input type="checkbox" role="switch" checked={mode.animate} onChange={(e) => setMode({ animate: e.target.checked, paused: false })} />
         <span className="switch__track" aria-hidden="true"><span className="switch__thumb" /></span>
         <span className="switch__label">{t('anim.animate')}</span>
       </label>
