@@ -110,7 +110,7 @@ export class DevIn extends BufferedIn {
   private chunks = 0;
   protected *fill(): Co<string | null> {
     // An endless device read in a loop must still let the driver in.
-    if ((++this.chunks & 15) === 0) yield TICK;
+    if ((++this.chunks & 255) === 0) yield TICK;
     if (this.kind === 'zero') return ZEROS;
     let s = '';
     let x = this.seed;
@@ -125,14 +125,14 @@ export class DevIn extends BufferedIn {
 const ZEROS = '\0'.repeat(CHUNK);
 
 /**
- * Counts output and makes `drain()` yield a tick every ~64 KB: `yes > /dev/null` never
+ * Counts output and makes `drain()` yield a tick every ~1 MB: `yes > /dev/null` never
  * blocks, but must still let the driver deliver Ctrl-C.
  */
 class Throttle {
   private since = 0;
   add(n: number): void { this.since += n; }
   *tick(): Co<void> {
-    if (this.since >= PIPE_CAPACITY) { this.since = 0; yield TICK; }
+    if (this.since >= 1 << 20) { this.since = 0; yield TICK; }
   }
 }
 
