@@ -20,6 +20,9 @@ import { tlsServerSession, type TlsSession } from './tlsSession.ts';
 
 export const HTTPD_VERSION = 'Apache/2.4.57 (Red Hat Enterprise Linux)';
 const KEEPALIVE = 5 * SEC;
+const ACCESS_LOG = '/var/log/httpd/access_log';
+/** Rotate the access log beyond this size (bytes). */
+const ROTATE_BYTES = 1 << 20;
 /** Time Apache takes to turn a request around (µs): what the capture shows between GET and 200. */
 const SERVICE_TIME = 450;
 
@@ -42,6 +45,7 @@ export class Httpd implements ServiceImpl {
   private conns = new Set<TcpSocket>();
   requests = 0;
   bytesServed = 0;
+  private sinceRotateCheck = 0;
   private docRoot = '/var/www/html';
   /** Encoded bodies by file, reused while the file's inode number, mtime and size are unchanged. */
   private bodyCache = new Map<string, { ino: number; mtime: number; size: number; body: Uint8Array }>();
@@ -218,7 +222,19 @@ export class Httpd implements ServiceImpl {
     const ref = req.headers['referer'] ?? '-';
     const line = `${fmtIp(s.raddr)} - - ${clfDate(nowS)} "${req.requestLine}" ${status} ${headOnly || bodyBytes.length === 0 ? '-' : bodyBytes.length} "${ref}" "${ua}"\n`;
     try {
-      fs.writeFile('/var/log/httpd/access_log', line, { append: true });
+      fs.writeFile(ACCESS_LOG, line, { append: true });
+      // logrotate, compressed: keep memory bounded however long a lab runs (RHEL rotates weekly
+      // and keeps access_log-YYYYMMDD files; here the oldest half moves to access_log.1).
+      if (++this.sinceRotateCheck >= 1000) {
+        this.sinceRotateCheck = 0;
+        const st = fs.stat(ACCESS_LOG);
+        if (st.size > ROTATE_BYTES) {
+          const text = fs.readFile(ACCESS_LOG);
+          const cut = text.indexOf('\n', text.length >> 1) + 1;
+          fs.writeFile(ACCESS_LOG + '.1', text.slice(0, cut));
+          fs.writeFile(ACCESS_LOG, text.slice(cut));
+        }
+      }
     } catch { /* log dir missing: Apache would not start; ignore */ }
     return out;
   }
