@@ -6,6 +6,7 @@
 import { session } from '../src/shell/bash/testkit.ts';
 
 function time(label: string, fn: () => void, reps = 5): void {
+  fn(); // warm up the JIT
   const ts: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -26,3 +27,4 @@ time('1000 x execute("echo $HOME > /dev/null")', () => { for (let i = 0; i < 100
 time('for i in {1..1000}; do x=$(echo $i); done', () => { s.run('for i in {1..1000}; do x=$(echo $i); done'); });
 time('for i in {1..1000}; do echo $i | cat; done >/dev/null', () => { s.run('for i in {1..1000}; do echo $i | cat; done > /dev/null'); });
 time('yes | head -c 100M > /dev/null', () => { s.run('yes | head -c 100M > /dev/null'); }, 1);
+time('first run in a fresh process: 10,000 x f', () => { session().run('for i in {1..10000}; do f; done'); }, 1);
