@@ -6,7 +6,9 @@
  * transcribed from its printf strings) plus the lab's FULLNAT lines.
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ipvsadmMain } from '../../core/ipvs/ipvsadmProgram.ts';
 import { createLab } from '../../core/lab/presets.ts';
 import type { Lab } from '../../core/lab/lab.ts';
 import { Ipvs } from '../../core/ipvs/ipvs.ts';
@@ -453,5 +455,46 @@ describe('the rate estimator (ip_vs_est.c)', () => {
     expect(s.rates().cps).toBe(1);          // 1280 + (0 - 1280)/4 = 960
     e.catchUp(3600 * SEC);
     expect(s.rates()).toEqual({ cps: 0, inpps: 0, outpps: 0, inbps: 0, outbps: 0 });
+  });
+});
+
+describe('FULLNAT (lab extension)', () => {
+  it('-b is the FULLNAT method with -a/-e only; --fullnat anywhere else is an illegal forwarding method', () => {
+    const lab = natLab();
+    setup(lab, 'lvs', ['ipvsadm -A -t 192.168.1.100:80 -s rr -b flag-2', 'ipvsadm -a -t 192.168.1.100:80 -r 192.168.137.130:80 -b -w 1',
+      'ipvsadm -a -t 192.168.1.100:80 -r 192.168.137.200:80 --fullnat', 'ipvsadm -P -t 192.168.1.100:80 -z 192.168.137.100']);
+    expect(sh(lab, 'lvs', 'ipvsadm -Ln').stdout.split('\n').slice(3, 6)).toEqual([
+      'TCP  192.168.1.100:80 rr (flag-2)',
+      '  -> 192.168.137.130:80           FullNat 1      0          0         ',
+      '  -> 192.168.137.200:80           FullNat 1      0          0         ',
+    ]);
+    expect(sh(lab, 'lvs', 'ipvsadm -Sn').stdout).toBe(`-A -t 192.168.1.100:80 -s rr -b flag-2
+-a -t 192.168.1.100:80 -r 192.168.137.130:80 -b -w 1
+-a -t 192.168.1.100:80 -r 192.168.137.200:80 -b -w 1
+-P -t 192.168.1.100:80 -z 192.168.137.100
+`);
+    expect(sh(lab, 'lvs', 'ipvsadm -A -t 192.168.1.100:81 --fullnat')).toMatchObject({ stderr: "Illegal 'forwarding-method' option with the 'add-service' command\n", status: 2 });
+    expect(sh(lab, 'lvs', 'ipvsadm -P -t 192.168.1.100:80 -z 192.168.137.100')).toMatchObject({ stderr: 'Local address already exists\n', status: 255 });
+    expect(sh(lab, 'lvs', 'ipvsadm -P -t 192.168.1.100:80')).toMatchObject({ stderr: "You need to supply the 'local-address' option for the 'add-laddr' command\n", status: 2 });
+    expect(sh(lab, 'lvs', 'ipvsadm -Q -t 192.168.1.100:80 -z 192.168.137.100').status).toBe(0);
+    expect(sh(lab, 'lvs', 'ipvsadm -Q -t 192.168.1.100:80 -z 192.168.137.100')).toMatchObject({ stderr: 'No such local address\n', status: 255 });
+    expect(sh(lab, 'lvs', 'ipvsadm -G -t 192.168.1.100:80').stdout).toBe('VIP:VPORT            TOTAL    SNAT_IP              CONFLICTS  CONNS     \n192.168.1.100:80     0        \n');
+  });
+});
+
+describe('robustness', () => {
+  const WORDS = ['-A', '-E', '-D', '-C', '-R', '-S', '-a', '-e', '-d', '-L', '-l', '-Z', '-n', '-c', '-t', '-u', '-f', '-6', '-s', '-p', '-M', '-r',
+    '-g', '-i', '-m', '-b', '-w', '-x', '-y', '-o', '-X', '-P', '-Q', '-G', '-z', '-F', '--set', '--start-daemon', '--stop-daemon', '--timeout',
+    '--daemon', '--stats', '--rate', '--thresholds', '--persistent-conn', '--nosort', '--sort', '--tun-type', '--tun-port', '--tun-info',
+    '--tun-csum', '--mcast-group', '--syncid', '--pe', '--fullnat', '--', '-Ln', '-At', '-p60', '192.168.1.100:80', '192.168.1.100',
+    '192.168.137.130', '[::1]:80', 'rr', 'wrr', 'sh', 'mh', 'sh-port', 'mh-fallback,flag-1', 'master', 'backup', '0', '1', '65536', '-1',
+    '255.255.255.0', 'gue', 'gre', 'x', '', ':', '::', '0x10', '1.2.3.4:http', 'eth0', '6666', '=', '--weight=3', '-w=2'];
+  it('any command line gives a status, never an exception', () => {
+    const lab = natLab();
+    const host = lab.host('lvs')!;
+    fc.assert(fc.property(fc.array(fc.constantFrom(...WORDS), { maxLength: 9 }), fc.string({ maxLength: 40 }), (args, input) => {
+      const st = ipvsadmMain(host, ['ipvsadm', ...args], { out: () => {}, err: () => {}, stdin: () => input });
+      expect([0, 1, 2, 255]).toContain(st);
+    }), { numRuns: 1500, seed: 7 });
   });
 });
