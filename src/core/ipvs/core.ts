@@ -100,7 +100,8 @@ function newConn(ipvs: Ipvs, svc: Service, proto: number, caddr: number, cport: 
   bindDest(cp, dest);
   cp.state = 0;
   cp.timeout = 3 * SEC;
-  ipvs.conns.hash(cp);
+  // One-packet entries are never hashed (ip_vs_conn_hash): no later packet can find them.
+  if (!(flags & ConnF.ONE_PACKET)) ipvs.conns.hash(cp);
   return cp;
 }
 
