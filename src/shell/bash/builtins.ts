@@ -1313,7 +1313,7 @@ def('kill', (sh, argv) => {
     for (let i = 34; i <= 64; i++) all.push([i, i <= 49 ? (i === 34 ? 'RTMIN' : `RTMIN+${i - 34}`) : (i === 64 ? 'RTMAX' : `RTMAX-${64 - i}`)]);
     all.forEach(([n, s], i) => {
       line += `${String(n).padStart(2)}) SIG${s}`;
-      if ((i + 1) % 5 === 0 || i === all.length - 1) { sh.out(line + '\n'); line = ''; } else line += '\t';
+      if ((i + 1) % 5 === 0) { sh.out(line + '\n'); line = ''; } else if (i === all.length - 1) sh.out(line + '\t\n'); else line += '\t';
     });
     return 0;
   }

@@ -743,6 +743,20 @@ const CASES: [string, string][] = [
    "not found\n[rc=0]\n"],
   ["a=1 b=2; echo $((a > b ? a : b))\n",
    "2\n[rc=0]\n"],
+  ["kill -l\n",
+   " 1) SIGHUP\t 2) SIGINT\t 3) SIGQUIT\t 4) SIGILL\t 5) SIGTRAP\n 6) SIGABRT\t 7) SIGBUS\t 8) SIGFPE\t 9) SIGKILL\t10) SIGUSR1\n11) SIGSEGV\t12) SIGUSR2\t13) SIGPIPE\t14) SIGALRM\t15) SIGTERM\n16) SIGSTKFLT\t17) SIGCHLD\t18) SIGCONT\t19) SIGSTOP\t20) SIGTSTP\n21) SIGTTIN\t22) SIGTTOU\t23) SIGURG\t24) SIGXCPU\t25) SIGXFSZ\n26) SIGVTALRM\t27) SIGPROF\t28) SIGWINCH\t29) SIGIO\t30) SIGPWR\n31) SIGSYS\t34) SIGRTMIN\t35) SIGRTMIN+1\t36) SIGRTMIN+2\t37) SIGRTMIN+3\n38) SIGRTMIN+4\t39) SIGRTMIN+5\t40) SIGRTMIN+6\t41) SIGRTMIN+7\t42) SIGRTMIN+8\n43) SIGRTMIN+9\t44) SIGRTMIN+10\t45) SIGRTMIN+11\t46) SIGRTMIN+12\t47) SIGRTMIN+13\n48) SIGRTMIN+14\t49) SIGRTMIN+15\t50) SIGRTMAX-14\t51) SIGRTMAX-13\t52) SIGRTMAX-12\n53) SIGRTMAX-11\t54) SIGRTMAX-10\t55) SIGRTMAX-9\t56) SIGRTMAX-8\t57) SIGRTMAX-7\n58) SIGRTMAX-6\t59) SIGRTMAX-5\t60) SIGRTMAX-4\t61) SIGRTMAX-3\t62) SIGRTMAX-2\n63) SIGRTMAX-1\t64) SIGRTMAX\t\n[rc=0]\n"],
+  ["jobs; wait; echo $?\n",
+   "0\n[rc=0]\n"],
+  ["umask 0027; umask; umask -p; umask -S\n",
+   "0027\numask 0027\nu=rwx,g=rx,o=\n[rc=0]\n"],
+  ["x=1; declare -p x; declare +x x; export x; declare -p x; declare -x -i y=5; declare -p y\n",
+   "declare -- x=\"1\"\ndeclare -x x=\"1\"\ndeclare -ix y=\"5\"\n[rc=0]\n"],
+  ["f() { echo a; }; declare -f f; declare -F\n",
+   "f () \n{ \n    echo a\n}\ndeclare -f f\n[rc=0]\n"],
+  ["shopt -p extglob nocasematch; shopt -q extglob; echo $?\n",
+   "shopt -u extglob\nshopt -u nocasematch\n1\n[rc=0]\n"],
+  ["set -- \"a b\" 'c'; declare -p 1 2>&1; echo \"${@@Q}\"\n",
+   "t.sh: line 1: declare: 1: not found\n'a b' 'c'\n[rc=0]\n"],
 ];
 
 function runScript(src: string): string {
