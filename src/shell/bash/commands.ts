@@ -160,8 +160,11 @@ function* runBash(name: string, ctx: CmdContext, deps: ShellCommandDeps): Run<nu
 function* interactiveLoop(sh: Interp, ctx: CmdContext): Run<number> {
   sh.interactive = true;
   sh.opts.expandAliases = true;
+  // What RHEL's ~/.bashrc and /etc/bashrc give every interactive bash.
+  if (sh.special('PS1') === undefined) sh.setVar('PS1', '[\\u@\\h \\W]\\$ ');
+  for (const [k, v] of Object.entries({ rm: 'rm -i', cp: 'cp -i', mv: 'mv -i' })) sh.aliases.set(k, v);
   for (;;) {
-    ctx.stderr.write(expandPromptString(sh, sh.special('PS1') ?? '\\s-\\v\\$ '));
+    ctx.stderr.write(expandPromptString(sh, sh.special('PS1') ?? ''));
     let src = yield* ctx.stdin.readLine();
     if (src === null) { ctx.stderr.write('exit\n'); return sh.status; }
     while (!isCompleteSource(src, sh.aliases)) {

@@ -579,6 +579,6 @@ describe('more language features', () => {
     const stdin = s.shell.stdin as import('./streams.ts').TermIn;
     stdin.feed('echo inner $SHLVL\n');
     stdin.feed('exit 4\n');
-    expect(s.run('bash; echo "back $?"').out).toBe('bash-5.1# inner 2\nbash-5.1# exit\nback 4\n');
+    expect(s.run('bash; echo "back $?"').out).toBe('[root@lvs ~]# inner 2\n[root@lvs ~]# exit\nback 4\n');
   });
 });
