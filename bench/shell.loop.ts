@@ -19,10 +19,3 @@ export function shellLoopBench(n: number): { ms: number; frames: number; lines: 
   return { ms, frames: s.lab.capture.total - f0, lines, virtualS: (s.lab.now - v0) / 1e6 };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = shellLoopBench(Number(process.argv[2] ?? 10000));
-  console.log(`shell.curl_loop_10k_ms ${r.ms.toFixed(0)} ms`);
-  console.log(`shell.curl_loop_frames ${r.frames} frames`);
-  console.log(`shell.curl_loop_lines ${r.lines} lines`);
-  console.log(`shell.curl_loop_virtual_s ${r.virtualS.toFixed(1)} s`);
-}

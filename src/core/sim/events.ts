@@ -20,6 +20,8 @@ interface Entry extends Timer { at: Micros; seq: number; fn: () => void; cancell
 export class EventQueue {
   private heap: Entry[] = [];
   private seq = 0;
+  /** Cancelled entries still in the heap (lazy deletion); compacted when they dominate. */
+  private cancelledCount = 0;
   private _now: Micros = 0;
   /** Number of events run so far (a cheap progress counter for tests and benches). */
   ran = 0;
@@ -45,12 +47,25 @@ export class EventQueue {
   /** Run `fn` after `delay` microseconds. */
   after(delay: Micros, fn: () => void): Timer { return this.at(this._now + delay, fn); }
 
-  cancel(t: Timer | null | undefined): void { if (t) t.cancelled = true; }
+  cancel(t: Timer | null | undefined): void {
+    if (!t || t.cancelled) return;
+    t.cancelled = true;
+    // Long timers (IPVS's 900 s ESTABLISHED, TCP's TIME_WAIT) are re-armed on every packet:
+    // without compaction their cancelled entries would pile up for the whole timeout.
+    if (++this.cancelledCount > 4096 && this.cancelledCount * 2 > this.heap.length) this.compact();
+  }
+
+  private compact(): void {
+    const live = this.heap.filter((e) => !e.cancelled);
+    live.sort((a, b) => (a.at - b.at) || (a.seq - b.seq)); // a sorted array is a valid heap
+    this.heap = live;
+    this.cancelledCount = 0;
+  }
 
   /** Time of the next live event, or Infinity. */
   peekTime(): Micros {
     const h = this.heap;
-    while (h.length && h[0].cancelled) this.pop();
+    while (h.length && h[0].cancelled) { this.pop(); this.cancelledCount--; }
     return h.length ? h[0].at : Infinity;
   }
 
