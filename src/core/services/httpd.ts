@@ -127,7 +127,7 @@ export class Httpd implements ServiceImpl {
       q.cancel(idle);
       idle = q.after(KEEPALIVE, () => { idle = null; s.close(); });
     };
-    const tls: TlsSession | null = https ? tlsServerSession(this.host.rng) : null;
+    const tls: TlsSession | null = https ? tlsServerSession(this.host.rng, this.host.hostname, Math.floor((this.host.net.epochUs + this.host.now) / 1000)) : null;
     armIdle();
     s.onData = () => {
       const bytes = s.read();

@@ -1,14 +1,18 @@
 /**
- * The TLS exchange between curl and httpd on port 443, without real cryptography: the
- * handshake messages have TLS's shape (so a capture shows Client Hello, Server Hello,
- * Certificate, ... and Application Data) but carry no secrets; application data is sent in
- * Application Data records whose bytes are the plaintext XOR-ed with a keystream derived
- * from the session's random values, so the capture does not show the HTTP text in clear.
- *
- * This is a placeholder until the record builders in wire/ are wired in; it frames records
- * (type, version, length) and runs the handshake state machine.
+ * The TLS 1.2 exchange between curl and httpd+mod_ssl on port 443, without cryptography:
+ * every record is shaped as OpenSSL sends it (wire/tls.ts builds them, and Wireshark
+ * dissects them without errors) — Client Hello; Server Hello, Certificate (a self-signed
+ * certificate for the server's name, as RHEL's mod_ssl generates), Server Key Exchange,
+ * Server Hello Done; Client Key Exchange, Change Cipher Spec, Finished; New Session Ticket,
+ * Change Cipher Spec, Finished — then Application Data records carrying the HTTP messages
+ * scrambled by a keystream (so a capture does not show them in clear), with AES-GCM's
+ * 8-byte explicit nonce and 16-byte tag around them, and an encrypted close_notify alert.
  */
 import type { Rng } from '../sim/rng.ts';
+import {
+  TlsCipherSuite, TlsContentType, TlsHandshakeType, tls12ClientFinish, tls12ServerFlight, tlsApplicationData,
+  tlsChangeCipherSpec, tlsClientHello, tlsEncryptedHandshake, tlsNewSessionTicket, tlsRecord,
+} from '../wire/tls.ts';
 
 export interface TlsSession {
   /** Feed bytes from the peer; returns records to send back, decrypted app data, and whether the peer closed. */
@@ -19,22 +23,7 @@ export interface TlsSession {
   readonly established: boolean;
 }
 
-const HANDSHAKE = 22, CCS = 20, ALERT = 21, APPDATA = 23;
-
-function record(type: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + body.length);
-  out[0] = type; out[1] = 3; out[2] = 3;
-  out[3] = body.length >> 8; out[4] = body.length & 255;
-  out.set(body, 5);
-  return out;
-}
-
-function handshake(msgType: number, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(4 + body.length);
-  out[0] = msgType; out[1] = (body.length >> 16) & 255; out[2] = (body.length >> 8) & 255; out[3] = body.length & 255;
-  out.set(body, 4);
-  return out;
-}
+const GCM_NONCE = 8, GCM_TAG = 16;
 
 function randomBytes(rng: Rng, n: number): Uint8Array {
   const b = new Uint8Array(n);
@@ -42,7 +31,7 @@ function randomBytes(rng: Rng, n: number): Uint8Array {
   return b;
 }
 
-/** Split a byte stream into complete records, keeping a remainder. */
+/** Splits a byte stream into complete records, keeping the remainder. */
 class RecordReader {
   private buf = new Uint8Array(0);
   push(b: Uint8Array): { type: number; body: Uint8Array }[] {
@@ -53,101 +42,141 @@ class RecordReader {
     while (this.buf.length >= 5) {
       const len = (this.buf[3] << 8) | this.buf[4];
       if (this.buf.length < 5 + len) break;
-      out.push({ type: this.buf[0], body: this.buf.subarray(5, 5 + len) });
+      out.push({ type: this.buf[0], body: this.buf.slice(5, 5 + len) });
       this.buf = this.buf.subarray(5 + len);
     }
     return out;
   }
 }
 
-function xorStream(data: Uint8Array, key: number): Uint8Array {
-  const out = new Uint8Array(data.length);
+/** Keystream scrambling standing in for AES-GCM (same bytes in, same bytes out, per direction key). */
+function xorStream(data: Uint8Array, key: number, out: Uint8Array, off: number): void {
   let k = key >>> 0;
   for (let i = 0; i < data.length; i++) {
     k = (Math.imul(k, 1664525) + 1013904223) >>> 0;
-    out[i] = data[i] ^ (k >>> 24);
+    out[off + i] = data[i] ^ (k >>> 24);
   }
+}
+
+class Cipher {
+  private seqNo = 0;
+  constructor(private readonly key: number) {}
+  seal(type: number, plain: Uint8Array): Uint8Array {
+    const body = new Uint8Array(GCM_NONCE + plain.length + GCM_TAG);
+    const n = ++this.seqNo;
+    body[6] = (n >>> 8) & 255; body[7] = n & 255;
+    xorStream(plain, this.key ^ n, body, GCM_NONCE);
+    for (let i = 0; i < GCM_TAG; i++) body[GCM_NONCE + plain.length + i] = (this.key >>> ((i & 3) * 8)) & 255 ^ i;
+    return type === TlsContentType.ApplicationData ? tlsApplicationData(body) : tlsRecord(type, body);
+  }
+  open(body: Uint8Array): Uint8Array {
+    if (body.length < GCM_NONCE + GCM_TAG) return new Uint8Array(0);
+    const n = (body[6] << 8) | body[7];
+    const inner = body.subarray(GCM_NONCE, body.length - GCM_TAG);
+    const out = new Uint8Array(inner.length);
+    xorStream(inner, this.key ^ n, out, 0);
+    return out;
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
   return out;
 }
 
-/** A server session: answers a Client Hello with Server Hello .. Server Hello Done. */
-export function tlsServerSession(rng: Rng): TlsSession {
+const CLIENT_KEY = 0x5eed_c11e, SERVER_KEY = 0x5eed_5e7f;
+
+/**
+ * A server session for `serverName` (the certificate's CN). Certificate validity comes from
+ * `nowMs` (virtual wall-clock ms): mod_ssl's generated certificate is valid for a year.
+ */
+export function tlsServerSession(rng: Rng, serverName = 'localhost.localdomain', nowMs = 1715673600000): TlsSession {
   const reader = new RecordReader();
+  const rx = new Cipher(CLIENT_KEY), tx = new Cipher(SERVER_KEY);
   let established = false;
-  const key = 0x5eed;
+  let peerCcs = false;
   return {
     get established() { return established; },
     receive(bytes) {
       const send: Uint8Array[] = [];
-      const parts: Uint8Array[] = [];
+      const app: Uint8Array[] = [];
       let closed = false;
       for (const r of reader.push(bytes)) {
-        if (r.type === HANDSHAKE && r.body[0] === 1) {
-          send.push(record(HANDSHAKE, handshake(2, randomBytes(rng, 70))));
-          send.push(record(HANDSHAKE, handshake(11, randomBytes(rng, 900))));
-          send.push(record(HANDSHAKE, handshake(12, randomBytes(rng, 300))));
-          send.push(record(HANDSHAKE, handshake(14, new Uint8Array(0))));
-        } else if (r.type === HANDSHAKE && r.body[0] === 16) {
-          // Client Key Exchange (+ CCS + Finished follow): answer CCS + Finished.
-        } else if (r.type === CCS) {
-          send.push(record(CCS, new Uint8Array([1])));
-          send.push(record(HANDSHAKE, randomBytes(rng, 40)));
+        if (r.type === TlsContentType.Handshake && !peerCcs && r.body[0] === TlsHandshakeType.ClientHello) {
+          send.push(tls12ServerFlight({
+            random: randomBytes(rng, 32), cipherSuite: TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            commonName: serverName, notBefore: nowMs - 3600_000, notAfter: nowMs + 365 * 86400_000, ecdhePublicKey: randomBytes(rng, 32),
+          }));
+        } else if (r.type === TlsContentType.ChangeCipherSpec) {
+          peerCcs = true;
+        } else if (r.type === TlsContentType.Handshake && peerCcs && !established) {
+          // The client's (encrypted) Finished: answer with a ticket, our CCS and Finished.
+          send.push(concat([tlsNewSessionTicket(randomBytes(rng, 192)), tlsChangeCipherSpec(), tlsEncryptedHandshake(randomBytes(rng, 40))]));
           established = true;
-        } else if (r.type === APPDATA) {
-          parts.push(xorStream(r.body, key));
-        } else if (r.type === ALERT) {
+        } else if (r.type === TlsContentType.ApplicationData) {
+          app.push(rx.open(r.body));
+        } else if (r.type === TlsContentType.Alert) {
           closed = true;
         }
       }
-      const total = parts.reduce((n, p) => n + p.length, 0);
-      const appData = new Uint8Array(total);
-      let o = 0;
-      for (const p of parts) { appData.set(p, o); o += p.length; }
-      return { send, appData, closed };
+      return { send, appData: concat(app), closed };
     },
-    seal(data) { return [record(APPDATA, xorStream(data, key))]; },
-    closeNotify() { return [record(ALERT, new Uint8Array([1, 0]))]; },
+    seal(data) { return [tx.seal(TlsContentType.ApplicationData, data)]; },
+    closeNotify() { return [tx.seal(TlsContentType.Alert, Uint8Array.of(1, 0))]; },
   };
 }
 
-/** A client session (curl): Client Hello first, then key exchange when the server is done. */
-export function tlsClientSession(rng: Rng, sni: string): TlsSession & { hello(): Uint8Array[] } {
+/** A client session (curl): Client Hello first, then the key exchange once the server is done. */
+export function tlsClientSession(rng: Rng, sni: string): TlsSession & { hello(): Uint8Array[]; readonly peerCN: string | null } {
   const reader = new RecordReader();
+  const rx = new Cipher(SERVER_KEY), tx = new Cipher(CLIENT_KEY);
   let established = false;
-  const key = 0x5eed;
+  let peerCcs = false;
+  let peerCN: string | null = null;
   return {
     get established() { return established; },
+    get peerCN() { return peerCN; },
     hello() {
-      const sniBytes = new TextEncoder().encode(sni);
-      const body = new Uint8Array(200 + sniBytes.length);
-      body.set(randomBytes(rng, 200));
-      body.set(sniBytes, 200);
-      return [record(HANDSHAKE, handshake(1, body))];
+      const isIp = /^\d+\.\d+\.\d+\.\d+$/.test(sni);
+      return [tlsClientHello({ random: randomBytes(rng, 32), sni: isIp ? undefined : sni, sessionId: randomBytes(rng, 32) })];
     },
     receive(bytes) {
       const send: Uint8Array[] = [];
-      const parts: Uint8Array[] = [];
+      const app: Uint8Array[] = [];
       let closed = false;
       for (const r of reader.push(bytes)) {
-        if (r.type === HANDSHAKE && r.body[0] === 14) {
-          send.push(record(HANDSHAKE, handshake(16, randomBytes(rng, 70))));
-          send.push(record(CCS, new Uint8Array([1])));
-          send.push(record(HANDSHAKE, randomBytes(rng, 40)));
-        } else if (r.type === CCS) {
+        if (r.type === TlsContentType.Handshake && !peerCcs) {
+          if (r.body[0] === TlsHandshakeType.Certificate && peerCN === null) peerCN = commonName(r.body);
+          if (r.body[0] === TlsHandshakeType.ServerHelloDone) send.push(tls12ClientFinish(randomBytes(rng, 32), randomBytes(rng, 40)));
+        } else if (r.type === TlsContentType.ChangeCipherSpec) {
+          peerCcs = true;
+        } else if (r.type === TlsContentType.Handshake && peerCcs) {
           established = true;
-        } else if (r.type === APPDATA) {
-          parts.push(xorStream(r.body, key));
-        } else if (r.type === ALERT) {
+        } else if (r.type === TlsContentType.ApplicationData) {
+          app.push(rx.open(r.body));
+        } else if (r.type === TlsContentType.Alert) {
           closed = true;
         }
       }
-      const total = parts.reduce((n, p) => n + p.length, 0);
-      const appData = new Uint8Array(total);
-      let o = 0;
-      for (const p of parts) { appData.set(p, o); o += p.length; }
-      return { send, appData, closed };
+      return { send, appData: concat(app), closed };
     },
-    seal(data) { return [record(APPDATA, xorStream(data, key))]; },
-    closeNotify() { return [record(ALERT, new Uint8Array([1, 0]))]; },
+    seal(data) { return [tx.seal(TlsContentType.ApplicationData, data)]; },
+    closeNotify() { return [tx.seal(TlsContentType.Alert, Uint8Array.of(1, 0))]; },
   };
+}
+
+/** The first commonName (OID 2.5.4.3) in DER bytes: the certificate's issuer CN, which is the subject's for a self-signed one. */
+function commonName(b: Uint8Array): string | null {
+  for (let i = 0; i + 6 < b.length; i++) {
+    if (b[i] === 0x06 && b[i + 1] === 0x03 && b[i + 2] === 0x55 && b[i + 3] === 0x04 && b[i + 4] === 0x03) {
+      const len = b[i + 6];
+      if (i + 7 + len > b.length) return null;
+      return new TextDecoder().decode(b.subarray(i + 7, i + 7 + len));
+    }
+  }
+  return null;
 }
