@@ -24,8 +24,7 @@ import { formatOne, parseFormat } from './cfmt.ts';
 import { jsRegExp, RegexError, translate } from './regex.ts';
 import { substitute } from './sed.ts';
 import {
-  ByteRng, collector, defineCommand, errText, type Io, LineReader, MemoryExhausted, openSrc, passSignal, readAll, type Src,
-  stdinSrc, strftime,
+  ByteRng, collector, defineCommand, epochNow, errText, type Io, LineReader, MemoryExhausted, openSrc, passSignal, readAll, type Src, stdinSrc, strftime,
 } from './util.ts';
 
 // ---- values --------------------------------------------------------------------------------
@@ -699,16 +698,16 @@ class Awk {
       case 'rand': return (this.rng.next() >>> 0) / 4294967296;
       case 'srand': {
         const prev = this.seed;
-        this.seed = args.length ? Math.trunc(this.num(vals[0])) : this.ctx.host.epochSeconds();
+        this.seed = args.length ? Math.trunc(this.num(vals[0])) : epochNow(this.ctx);
         this.rng = new ByteRng(`awk/${this.seed}`);
         return prev;
       }
       case 'tolower': return arg(0).toLowerCase();
       case 'toupper': return arg(0).toUpperCase();
-      case 'systime': return this.ctx.host.epochSeconds();
+      case 'systime': return epochNow(this.ctx);
       case 'strftime': {
         const fmt = args.length ? arg(0) : '%a %b %e %H:%M:%S %Z %Y';
-        const ts = args.length > 1 ? Math.trunc(this.num(vals[1])) : this.ctx.host.epochSeconds();
+        const ts = args.length > 1 ? Math.trunc(this.num(vals[1])) : epochNow(this.ctx);
         return strftime(fmt, ts);
       }
       case 'mktime': {

@@ -7,7 +7,9 @@
  *
  * The clock is the host's virtual clock (`host.epochSeconds()`); `date -s` cannot move it.
  */
-import { defineCommand, getopt, lq, MONTHS, strftime } from './util.ts';
+import {
+  defineCommand, epochNow, getopt, lq, MONTHS, strftime,
+} from './util.ts';
 
 const UNIT: Record<string, ['s' | 'mon', number]> = {
   sec: ['s', 1], secs: ['s', 1], second: ['s', 1], seconds: ['s', 1],
@@ -169,7 +171,7 @@ export const date = defineCommand('date', function* (io, ctx) {
     ],
   });
   if (typeof p === 'number') return p;
-  const now = ctx.host.epochSeconds();
+  const now = epochNow(ctx);
   const nanos = (Math.floor(ctx.host.now()) % 1_000_000) * 1000;
   let t = now;
   let ns = nanos;

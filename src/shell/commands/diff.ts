@@ -5,7 +5,9 @@
  * GNU diff's heuristics can pick a different (equally short) alignment in ambiguous cases.
  */
 import type { CmdContext, Co } from '../types.ts';
-import { defineCommand, errText, getopt, type Io, passSignal, readAll, openSrc, stdinSrc, strftime } from './util.ts';
+import {
+  defineCommand, epochNow, errText, getopt, type Io, openSrc, passSignal, readAll, stdinSrc, strftime,
+} from './util.ts';
 
 type Op = { t: '=' | '-' | '+'; a: number; b: number };
 
@@ -225,7 +227,7 @@ function* load(io: Io, ctx: CmdContext, name: string, o: DiffOpts, label: string
     const text = yield* readAll(name === '-' ? stdinSrc(ctx) : openSrc(ctx, name));
     const lastNl = text === '' || text.endsWith('\n');
     const lines = text === '' ? [] : (lastNl ? text.slice(0, -1) : text).split('\n');
-    return { lines, lastNl, label, time: st?.mtime ?? ctx.host.epochSeconds() };
+    return { lines, lastNl, label, time: st?.mtime ?? epochNow(ctx) };
   } catch (e) {
     passSignal(e);
     if (o.newFile && errText(e) === 'No such file or directory') return { lines: [], lastNl: true, label, time: 0 };

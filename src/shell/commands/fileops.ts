@@ -15,7 +15,7 @@ import { FsError, Vfs, type StatResult } from '../../core/fs/vfs.ts';
 import type { CmdContext, Co } from '../types.ts';
 import { parseDate } from './date.ts';
 import {
-  defineCommand, errCode, errText, getopt, groups, type Io, lq, modeString, passSignal, q, users,
+  defineCommand, epochNow, errCode, errText, getopt, groups, type Io, lq, modeString, passSignal, q, users,
 } from './util.ts';
 
 // ---- modes ---------------------------------------------------------------------------------
@@ -231,12 +231,12 @@ export const touch = defineCommand('touch', function* (io, ctx) {
     else if (k === 'm') onlyM = true;
     else if (k === 'time') { if (/^(atime|access|use)$/.test(v ?? '')) onlyA = true; else onlyM = true; }
     else if (k === 'd') {
-      t = parseDate(v ?? '', ctx.host.epochSeconds());
+      t = parseDate(v ?? '', epochNow(ctx));
       if (t === undefined) { io.err(`invalid date format ${lq(io, v ?? '')}`); return 1; }
     } else if (k === 't') {
       const m = /^(\d{2}|\d{4})?(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{2}))?$/.exec(v ?? '');
       if (!m) { io.err(`invalid date format ${lq(io, v ?? '')}`); return 1; }
-      const nowY = new Date(ctx.host.epochSeconds() * 1000).getUTCFullYear();
+      const nowY = new Date(epochNow(ctx) * 1000).getUTCFullYear();
       let y = nowY;
       if (m[1]) y = m[1].length === 4 ? Number(m[1]) : (Number(m[1]) < 69 ? 2000 : 1900) + Number(m[1]);
       t = Date.UTC(y, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) / 1000;
@@ -257,10 +257,10 @@ export const touch = defineCommand('touch', function* (io, ctx) {
         fs.writeFile(path, '');
       }
       const n = fs.lookup(path);
-      const when = t ?? ctx.host.epochSeconds();
+      const when = t ?? epochNow(ctx);
       if (!onlyM || onlyA) n.atime = when;
       if (!onlyA || onlyM) n.mtime = when;
-      n.ctime = ctx.host.epochSeconds();
+      n.ctime = epochNow(ctx);
     } catch (e) {
       passSignal(e);
       io.err(`cannot touch ${q(a)}: ${errText(e)}`);

@@ -16,7 +16,9 @@ import { Vfs, type StatResult } from '../../core/fs/vfs.ts';
 import type { CmdContext, Co } from '../types.ts';
 import { globToRegExp } from './grep.ts';
 import { blocks1k } from './ls.ts';
-import { defineCommand, errText, groups, type Io, lq, modeString, passSignal, shellQuote, strftime, users } from './util.ts';
+import {
+  defineCommand, epochNow, errText, groups, type Io, lq, modeString, passSignal, shellQuote, strftime, users,
+} from './util.ts';
 import { applyMode } from './fileops.ts';
 
 type Node =
@@ -271,7 +273,7 @@ function findPrintf(fmt: string, w: Walk, ctx: CmdContext): string {
 function lsLine(w: Walk, ctx: CmdContext): string {
   const st = w.st;
   const us = users(ctx), gs = groups(ctx);
-  const now = ctx.host.epochSeconds();
+  const now = epochNow(ctx);
   const recent = st.mtime > now - 15778476 && st.mtime <= now + 1;
   const time = strftime(recent ? '%b %e %H:%M' : '%b %e  %Y', st.mtime);
   const link = st.kind === 'symlink' ? ` -> ${ctx.fs.readlink(w.abs)}` : '';
@@ -310,7 +312,7 @@ export const find = defineCommand('find', function* (io, ctx) {
   follow = follow || parser.follow;
   const print = !parser.hasAction;
   const fs = ctx.fs;
-  const now = ctx.host.epochSeconds();
+  const now = epochNow(ctx);
   let status = 0;
   let quit = false;
   const runExec = function* (n: Extract<Node, { k: 'exec' }>, paths: string[]): Co<number> {

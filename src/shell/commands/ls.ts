@@ -15,7 +15,9 @@ import { Vfs } from '../../core/fs/vfs.ts';
 import type { CmdContext } from '../types.ts';
 import { collatorFor } from './collate.ts';
 import { selinuxContext } from './selinux.ts';
-import { coreutilsVersion, defineCommand, errText, getopt, groups, type Io, modeString, q, qf, strftime, users } from './util.ts';
+import {
+  coreutilsVersion, defineCommand, epochNow, errText, getopt, groups, type Io, modeString, q, qf, strftime, users,
+} from './util.ts';
 
 interface Entry {
   /** Name as displayed (operand text, or the basename inside a directory). */
@@ -138,7 +140,7 @@ function* listAll(io: Io, ctx: CmdContext, o: Opts, operands: string[]) {
   const cmp = collatorFor(ctx.env);
   const uids = users(ctx), gids = groups(ctx);
   let status = 0;
-  const now = ctx.host.epochSeconds();
+  const now = epochNow(ctx);
 
   const entryOf = (name: string, path: string, followLink: boolean): Entry => {
     const lst = fs.lstat(path);

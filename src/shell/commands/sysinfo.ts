@@ -10,7 +10,9 @@
 import { KERNEL_RELEASE } from '../../core/services/systemd.ts';
 import type { CmdContext } from '../types.ts';
 import { human } from './ls.ts';
-import { defineCommand, getopt, groups, lq, shellQuote, strftime, users } from './util.ts';
+import {
+  defineCommand, epochNow, getopt, groups, lq, shellQuote, strftime, users,
+} from './util.ts';
 
 // ---- environment ---------------------------------------------------------------------------
 
@@ -207,7 +209,7 @@ function upString(secs: number): string {
 }
 
 function uptimeLine(ctx: CmdContext): string {
-  const now = ctx.host.epochSeconds();
+  const now = epochNow(ctx);
   return ` ${strftime('%H:%M:%S', now)} up ${upString(uptimeSeconds(ctx))} 1 user,  load average: ${load(ctx)}`;
 }
 
@@ -221,7 +223,7 @@ export const uptime = defineCommand('uptime', function* (io, ctx) {
   }
   if (f.has('V')) { io.out('uptime from procps-ng 3.3.17\n'); return 0; }
   const secs = uptimeSeconds(ctx);
-  if (f.has('s')) { io.out(strftime('%Y-%m-%d %H:%M:%S', ctx.host.epochSeconds() - secs) + '\n'); return 0; }
+  if (f.has('s')) { io.out(strftime('%Y-%m-%d %H:%M:%S', epochNow(ctx) - secs) + '\n'); return 0; }
   if (f.has('p')) {
     const w = Math.floor(secs / 604800), d = Math.floor((secs % 604800) / 86400);
     const h = Math.floor((secs % 86400) / 3600), m = Math.floor((secs % 3600) / 60);
@@ -248,7 +250,7 @@ export const w = defineCommand('w', function* (io, ctx) {
     io.out(`USER     TTY      ${from ? 'FROM             ' : ''}LOGIN@   IDLE ${short ? '' : '  JCPU   PCPU '}WHAT\n`);
   }
   if (p.args.length && p.args[0] !== 'root') return 0;
-  const login = ctx.host.epochSeconds() - Math.max(0, uptimeSeconds(ctx) - 25);
+  const login = epochNow(ctx) - Math.max(0, uptimeSeconds(ctx) - 25);
   io.out(`root     pts/0    ${from ? '-                ' : ''}${strftime('%H:%M', login)}    0.00s ${short ? '' : ' 0.01s  0.00s '}w${p.args.length ? '' : ''}\n`);
   return 0;
 });

@@ -502,6 +502,11 @@ export function groups(ctx: CmdContext): Ids { return table(ctx, '/etc/group'); 
 
 // ---- time ----------------------------------------------------------------------------------
 
+/** Whole seconds since the epoch on the host's virtual clock. */
+export function epochNow(ctx: CmdContext): number {
+  return Math.floor(ctx.host.epochSeconds());
+}
+
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 export const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
   'October', 'November', 'December'];
