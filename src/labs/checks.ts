@@ -391,7 +391,7 @@ const EVALUATORS = {
     });
   },
 
-  ipvsConns(lab: Lab, c: { host: string; service?: ServiceRef; dest?: string; active?: Count; inactive?: Count; persist?: Count; entries?: Count; templates?: Count; state?: string; client?: string }): CheckResult {
+  ipvsConns(lab: Lab, c: { host: string; service?: ServiceRef; dest?: string; active?: Count; inactive?: Count; persist?: Count; entries?: Count; templates?: Count; state?: string; clientIp?: string }): CheckResult {
     return withHost(lab, c.host, (h) => {
       const ipvs = Ipvs.of(h);
       if (!ipvs) return res(false, `${c.host}: IPVS is not loaded`, `${c.host}:IPVS 未加载`);
@@ -412,7 +412,7 @@ const EVALUATORS = {
         if (c.persist !== undefined && !countOk(pers, c.persist)) problems.push(`PersistConn ${pers}, want ${fmtCount(c.persist)}`);
       }
       if (c.entries !== undefined || c.templates !== undefined || c.state !== undefined) {
-        const client = c.client ? parseIpv4(c.client) : null;
+        const client = c.clientIp ? parseIpv4(c.clientIp) : null;
         const conns = ipvs.connList().filter((x) => {
           if (dp && (x.daddr !== dp.addr || (dp.port !== null && x.dport !== dp.port))) return false;
           if (client !== null && x.caddr !== client) return false;
@@ -472,7 +472,7 @@ const EVALUATORS = {
     });
   },
 
-  decisions(lab: Lab, c: { host: string; scheduler?: string; service?: string; dest?: string; client?: string; scheduled?: boolean; count?: Count; since?: Since }, ctx: EvalContext): CheckResult {
+  decisions(lab: Lab, c: { host: string; scheduler?: string; service?: string; dest?: string; clientIp?: string; scheduled?: boolean; count?: Count; since?: Since }, ctx: EvalContext): CheckResult {
     return withHost(lab, c.host, (h) => {
       const ipvs = Ipvs.of(h);
       const from = c.since === 'guide' ? 0 : ctx.stepTime ?? 0;
@@ -481,19 +481,19 @@ const EVALUATORS = {
         if (c.scheduler && d.sched?.text.split(':')[0] !== c.scheduler) return false;
         if (c.service && d.service !== c.service && d.service.replace(/\s+/g, ' ') !== c.service) return false;
         if (c.dest && !(d.dest === c.dest || d.dest?.split(':')[0] === c.dest)) return false;
-        if (c.client && d.client.split(':')[0] !== c.client) return false;
+        if (c.clientIp && d.client.split(':')[0] !== c.clientIp) return false;
         if (c.scheduled !== undefined && (d.sched !== null) !== c.scheduled) return false;
         return true;
       });
       const ok = countOk(ds.length, c.count);
-      const what = [c.scheduler && `by ${c.scheduler}`, c.service && `for ${c.service}`, c.dest && `to ${c.dest}`, c.client && `from ${c.client}`,
+      const what = [c.scheduler && `by ${c.scheduler}`, c.service && `for ${c.service}`, c.dest && `to ${c.dest}`, c.clientIp && `from ${c.clientIp}`,
         c.scheduled === true && 'made by the scheduler', c.scheduled === false && 'decided by a persistence template'].filter(Boolean).join(' ');
       return res(ok, `${c.host}: ${ds.length} scheduling decisions${what ? ' ' + what : ''}${ok ? '' : `, want ${fmtCount(c.count)}`}`,
         `${c.host}:${ds.length} 次调度决定${ok ? '' : `,应为${fmtCountZh(c.count)}`}`);
     });
   },
 
-  answers(lab: Lab, c: { client: string; from: Hosts; port?: number | readonly number[]; clientIp?: string; each?: number; only?: boolean; since?: Since }, ctx: EvalContext): CheckResult {
+  answers(lab: Lab, c: { client: string; from: Hosts; port?: number | readonly number[]; clientIp?: string; each?: number; perPort?: boolean; only?: boolean; since?: Since }, ctx: EvalContext): CheckResult {
     return withHost(lab, c.client, (client) => {
       const t = trafficOf(lab);
       const list = filterAnswers(lab, t, answersTo(t, client.id, windowFrom(ctx, c.since)), c.port, c.clientIp);
@@ -503,12 +503,14 @@ const EVALUATORS = {
       const each = c.each ?? 1;
       const missing = wantHosts.filter((h) => (per.get(h.id)?.length ?? 0) < each);
       const others = [...per.keys()].filter((id) => !wantHosts.some((h) => h.id === id));
-      const ok = missing.length === 0 && (!c.only || others.length === 0) && list.length > 0;
+      const unanswered = c.perPort && Array.isArray(c.port) ? c.port.filter((p) => !list.some((a) => a.port === p)) : [];
+      const ok = missing.length === 0 && (!c.only || others.length === 0) && list.length > 0 && unanswered.length === 0;
       const summary = [...per.entries()].map(([id, as]) => `${id >= 0 ? t.hostName(id) : 'unknown'} ${as.length}`).join(', ') || 'none';
       const frames = list.map((a) => a.no);
       let detail = `${c.client} got answers from: ${summary}`;
       let detailZh = `${c.client} 收到的应答来自:${summary === 'none' ? '无' : summary}`;
       if (missing.length) { detail += `; none yet from ${missing.map(labName).join(', ')}`; detailZh += `;还没有来自 ${missing.map(labName).join('、')} 的应答`; }
+      if (unanswered.length) { detail += `; nothing answered on port ${unanswered.join(', ')}`; detailZh += `;端口 ${unanswered.join('、')} 没有收到应答`; }
       if (c.only && others.length) { detail += `; also from ${others.map((id) => t.hostName(id)).join(', ')}`; detailZh += `;还有来自 ${others.map((id) => t.hostName(id)).join('、')} 的应答`; }
       return res(ok, detail, detailZh, { frames });
     });

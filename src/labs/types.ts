@@ -63,12 +63,12 @@ export type Check =
   | { readonly arpAnswers: { readonly host: string; readonly ip: string; readonly dev?: string; readonly expect?: boolean } }
   | { readonly ipvsService: ServiceRef & { readonly host: string; readonly scheduler?: string; readonly persistent?: number | boolean; readonly netmask?: string; readonly dests?: Count } }
   | { readonly ipvsDest: { readonly host: string; readonly service?: ServiceRef; readonly addr: string; readonly fwd?: FwdName; readonly weight?: Count } }
-  | { readonly ipvsConns: { readonly host: string; readonly service?: ServiceRef; readonly dest?: string; readonly active?: Count; readonly inactive?: Count; readonly persist?: Count; readonly entries?: Count; readonly templates?: Count; readonly state?: string; readonly client?: string } }
+  | { readonly ipvsConns: { readonly host: string; readonly service?: ServiceRef; readonly dest?: string; readonly active?: Count; readonly inactive?: Count; readonly persist?: Count; readonly entries?: Count; readonly templates?: Count; readonly state?: string; readonly clientIp?: string } }
   | { readonly ipvsLaddr: { readonly host: string; readonly service?: ServiceRef; readonly addr: string } }
   | { readonly iptables: { readonly host: string; readonly table?: string; readonly chain: string; readonly rule?: string; readonly contains?: string; readonly target?: string; readonly mark?: number } }
-  | { readonly decisions: { readonly host: string; readonly scheduler?: string; readonly service?: string; readonly dest?: string; readonly client?: string; readonly scheduled?: boolean; readonly count?: Count; readonly since?: Since } }
+  | { readonly decisions: { readonly host: string; readonly scheduler?: string; readonly service?: string; readonly dest?: string; readonly clientIp?: string; readonly scheduled?: boolean; readonly count?: Count; readonly since?: Since } }
   // ---- traffic ------------------------------------------------------------------------------
-  | { readonly answers: { readonly client: string; readonly from: Hosts; readonly port?: number | readonly number[]; readonly clientIp?: string; readonly each?: number; readonly only?: boolean; readonly since?: Since } }
+  | { readonly answers: { readonly client: string; readonly from: Hosts; readonly port?: number | readonly number[]; readonly clientIp?: string; readonly each?: number; readonly perPort?: boolean; readonly only?: boolean; readonly since?: Since } }
   | { readonly sticky: { readonly client: string; readonly ports?: readonly number[]; readonly clientIp?: string; readonly same: boolean; readonly min?: number; readonly since?: Since } }
   | { readonly frames: { readonly filter?: string; readonly segment?: string; readonly sender?: Hosts; readonly receiver?: Hosts; readonly dropped?: boolean; readonly count?: Count; readonly every?: string; readonly since?: Since } }
   | { readonly drops: { readonly host?: Hosts; readonly code?: string | readonly string[]; readonly reason?: string; readonly count?: Count; readonly since?: Since } }

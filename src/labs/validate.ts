@@ -217,7 +217,7 @@ export function validateGuide(data: unknown): ValidationResult {
       lines.forEach((l, j) => varsOk(l, `${p}.commands.${h}[${j}]`));
     }
     st.sequence?.forEach((a, j) => {
-      if ('run' in a) { hostOk(a.host, `${p}.sequence[${j}].host`, true); varsOk(a.run, `${p}.sequence[${j}].run`); } else hostOk(a.topology.host, `${p}.sequence[${j}].topology.host`);
+      if ('run' in a) { hostOk(a.host, `${p}.sequence[${j}].host`, true); varsOk(a.run, `${p}.sequence[${j}].run`); } else if ('host' in a.topology) hostOk(a.topology.host, `${p}.sequence[${j}].topology.host`);
     });
     for (const k of ['title', 'explain', 'hint'] as const) for (const lang of ['en', 'zh'] as const) varsOk(st[k][lang], `${p}.${k}.${lang}`);
     if (st.check) walkCheck(st.check, `${p}.check`);
