@@ -262,7 +262,7 @@ export class LabSession implements LabSessionApi {
     let interrupts = 0;
     const autoInterrupt = () => {
       interrupts++;
-      this.sink.output(t.key, '^C');
+      this.sink.output(t.key, '^C\n');
       if (interrupts > 5) this.procs.signal(fg, 'KILL');
       else this.procs.signal(fg, 'INT');
       idleSteps = 0;
