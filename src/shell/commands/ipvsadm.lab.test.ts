@@ -13,6 +13,7 @@ import { SEC } from '../../core/sim/events.ts';
 import { parseFrame } from '../../core/wire/frame.ts';
 import { IpProto, TcpFlag, fmtIp, ip, type EthernetRepr, type Ipv4Repr, type TcpRepr } from '../../core/wire/types.ts';
 import { installIpvsadm, setup, sh } from './ipvsadm.testkit.ts';
+import { rebootMachine } from '../../core/lab/power.ts';
 
 const NAT_VIP = '192.168.1.100';
 const DR_VIP = '192.168.137.254';
@@ -349,6 +350,24 @@ describe('the module, the trash, the unit', () => {
     expect(h.sd.stop('ipvsadm')).toBe(null);
     expect(h.fs.readFile('/etc/sysconfig/ipvsadm')).toContain('-s wlc');
     expect(sh(lab, 'lvs', 'ipvsadm -Sn').stdout).toBe('');
+  });
+});
+
+describe('a reboot', () => {
+  it('forgets the table; an enabled ipvsadm.service restores it at boot', () => {
+    const lab = natLab();
+    const h = lab.host('lvs')!;
+    curls(lab, NAT_VIP, 2);
+    h.fs.writeFile('/etc/sysconfig/ipvsadm', sh(lab, 'lvs', 'ipvsadm -Sn').stdout);
+    const up = rebootMachine(h);
+    expect(Ipvs.of(h)).toBeUndefined();
+    expect(h.modules.has('ip_vs')).toBe(false);
+    lab.runUntil(undefined, up + SEC);
+    expect(sh(lab, 'lvs', 'ipvsadm -Sn').stdout).toBe('');          // not enabled: nothing restored
+    h.sd.enable('ipvsadm');
+    lab.runUntil(undefined, rebootMachine(h) + SEC);
+    expect(sh(lab, 'lvs', 'ipvsadm -Sn').stdout).toBe(h.fs.readFile('/etc/sysconfig/ipvsadm'));
+    expect(sh(lab, 'lvs', 'ipvsadm -Lnc').stdout.split('\n').slice(2).filter(Boolean)).toEqual([]);
   });
 });
 
