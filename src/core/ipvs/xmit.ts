@@ -157,7 +157,8 @@ export function fullnatXmit(host: Host, skb: Skb, cp: Conn): Verdict {
   if (payload.kind === 'tcp' && !cp.toaDone) {
     const t = payload;
     const f = t.flags;
-    if (f & TcpFlag.ACK && !(f & (TcpFlag.SYN | TcpFlag.RST))) {
+    // Alibaba's tcp_fnat_in_handler: "add toa to first ack packet" (not SYN, RST or FIN).
+    if (f & TcpFlag.ACK && !(f & (TcpFlag.SYN | TcpFlag.RST | TcpFlag.FIN))) {
       cp.toaDone = true;
       if (tcpOptionsLen(t.options) + TOA_LEN <= 40) {
         payload = { ...t, options: [...t.options, { kind: 'toa', port: cp.cport, addr: cp.caddr as Ipv4Addr }] };
