@@ -290,6 +290,8 @@ export function ipvsInHook(ipvs: Ipvs, skb: Skb, hook: Hook): Verdict {
   const v = xmit(ipvs, cp, skb);
   cp.inPkts++;
   ipvs.put(cp);
+  // ip_vs_sync_conn(): offer the connection to the master sync daemon (sync.ts).
+  if (ipvs.daemons.master) ipvs.sync.connPacket(cp, cp.inPkts);
   ipvs.emit('packet');
   return v;
 }

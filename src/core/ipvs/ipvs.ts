@@ -30,6 +30,7 @@ import { mountProc, unmountProc } from './procfs.ts';
 import { schedulerByName, type SchedEnv, type SchedResult } from './sched/index.ts';
 import { Service, keyOf, type LocalAddr, type SvcKey } from './service.ts';
 import { Estimator, Stats } from './stats.ts';
+import { SyncDaemons } from './sync.ts';
 import {
   CTPL_ASSURED, ConnF, DestF, Fwd, KERNEL_SCHEDULERS, Proto, SvcF, TCP_TIMEOUTS, TcpS, TunType, UDP_TIMEOUT,
   type IpvsErrno,
@@ -61,7 +62,7 @@ export interface DestUser {
 
 export const SyncState = { MASTER: 1, BACKUP: 2 } as const;
 
-/** A connection-sync daemon's configuration (the protocol itself is not modelled yet). */
+/** A connection-sync daemon's configuration (the protocol is in sync.ts). */
 export interface DaemonCfg {
   readonly state: number;
   readonly mcastIfn: string;
@@ -109,6 +110,8 @@ export class Ipvs {
   readonly tcpTimeouts: number[] = TCP_TIMEOUTS.map((s) => s * SEC);
   udpTimeout = UDP_TIMEOUT * SEC;
   readonly daemons: { master: DaemonCfg | null; backup: DaemonCfg | null } = { master: null, backup: null };
+  /** The connection-sync threads of those daemons (sync.ts). */
+  readonly sync: SyncDaemons = new SyncDaemons(this);
   /** net.ipv4.vs.* values. */
   readonly sys: Record<string, { value: number }> = {};
   private readonly decisionLog: Decision[] = [];
@@ -166,6 +169,7 @@ export class Ipvs {
   }
 
   private teardown(): void {
+    this.sync.shutdown();
     for (const c of [...this.conns.all]) { this.host.net.q.cancel(c.timer); c.timer = null; c.dead = true; }
     this.setHooks(false);
     this.host.sysctl.remove('net.ipv4.vs');
@@ -609,7 +613,7 @@ export class Ipvs {
     };
   }
 
-  /** start_sync_thread(): the configuration is kept (the sync protocol is a later issue). */
+  /** start_sync_thread(): the configuration is kept and the thread starts (sync.ts). */
   startDaemon(c: DaemonCfg): IpvsErrno | null {
     const slot = c.state === SyncState.MASTER ? 'master' : 'backup';
     if (this.daemons[slot]) return 'EEXIST';
@@ -625,6 +629,7 @@ export class Ipvs {
       mcastTtl: c.mcastTtl || 1,
     };
     this.klog(`IPVS: sync thread started: state = ${slot.toUpperCase()}, mcast_ifn = ${c.mcastIfn}, syncid = ${c.syncid}, id = 0`, 6);
+    this.sync.started(slot);
     this.emit('daemon');
     return null;
   }
@@ -634,6 +639,7 @@ export class Ipvs {
     const d = this.daemons[slot];
     if (!d) return 'ESRCH';
     this.klog(`IPVS: stopping ${slot} sync thread ${this.host.allocPid()} ...`, 6);
+    this.sync.stopped(slot);
     this.daemons[slot] = null;
     this.emit('daemon');
     return null;

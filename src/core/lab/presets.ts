@@ -11,6 +11,7 @@ import { applySystemSysctl } from '../net/sysctlFiles.ts';
 import type { Host, HostRole } from '../net/host.ts';
 import { BASE_PACKAGES, installPackage } from '../services/packages.ts';
 import '../services/httpd.ts';
+import '../keepalived/daemon.ts';
 import '../services/networkManager.ts';
 import { KEYFILE_DIR } from '../services/networkManager.ts';
 import { ip as ipAddr, prefixMask, type Ipv4Addr, type MacAddr } from '../wire/types.ts';

@@ -433,6 +433,13 @@ export class Host {
     if (oif) {
       const d = this.devs.get(oif);
       if (!d || !d.up) return 'ENETUNREACH';
+      // IP_MULTICAST_IF (keepalived's VRRP socket, the IPVS sync daemon): straight out of the
+      // device, from its primary address; neighOutput maps the group to its Ethernet address.
+      if ((dst & 0xf0000000) >>> 0 === 0xe0000000) {
+        const s0 = src || this.selectSrc(d, dst, 'link');
+        if (!s0) return 'EADDRNOTAVAIL';
+        return { route: null, dev: d, nexthop: dst, local: false, src: s0 as Ipv4Addr };
+      }
       r = this.routes.lookup(dst, (n) => n === oif && this.usable(n));
       if (!r) {
         // SO_BINDTODEVICE with no route through it: on-link guess, as the kernel does for a
@@ -629,6 +636,11 @@ export class Host {
       this.xmitSkb(dev, BROADCAST_MAC, skb);
       return;
     }
+    if ((skb.ip.dst & 0xf0000000) >>> 0 === 0xe0000000) {
+      // ip_mc_output → arp_mc_map(): 01:00:5e + the group's low 23 bits, no ARP.
+      this.xmitSkb(dev, (0x01005e * 0x1000000 + (skb.ip.dst & 0x7fffff)) as MacAddr, skb);
+      return;
+    }
     const mac = this.neigh.resolve(dev.name, skb.nexthop as Ipv4Addr, skb);
     if (mac !== null) this.xmitSkb(dev, mac, skb);
   }
@@ -667,9 +679,16 @@ export class Host {
 
   private deliverMulticast(skb: Skb, dev: Dev): void {
     const listeners = this.protoListeners.get(skb.ip.protocol);
-    if (listeners) for (const l of listeners) if (l(skb)) return;
+    // Not a member of the group (no socket for it): the NIC filter would not even pass it
+    // up. Silent, as Linux. Members see it after INPUT, so a firewall can drop VRRP.
+    if (!listeners || listeners.size === 0) return;
+    if (!this.hooks.isEmpty(Hook.LOCAL_IN)) {
+      const v = this.hooks.run(Hook.LOCAL_IN, skb);
+      if (v === Verdict.DROP) { this.drop(skb, skb.dropReason ?? `${this.hostname}: dropped in INPUT`, 'netfilter'); return; }
+      if (v === Verdict.STOLEN) return;
+    }
+    for (const l of [...listeners]) if (l(skb)) return;
     void dev;
-    // Not a member of the group: the NIC filter would not even pass it up. Silent, as Linux.
   }
 
   /** IPIP decapsulation (ipip_rcv): the inner packet re-enters ip_rcv on tunl0. */

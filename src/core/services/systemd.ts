@@ -32,6 +32,11 @@ export interface ServiceImpl {
   stop(): void;
   /** Re-read configuration (systemctl reload). Absent: the unit does not support reload. */
   reload?(): string | null;
+  /**
+   * Power loss (VMware "Power Off"): the process vanishes without doing anything on the wire.
+   * Absent: stop() is called instead.
+   */
+  kill?(): void;
   /** The `Status:` line of systemctl status, when the daemon reports one (httpd does). */
   statusText?(): string | null;
   /** Sub-state: running, exited (oneshot with RemainAfterExit), dead, failed. */
@@ -627,6 +632,33 @@ export class Systemd {
     return err;
   }
 
+  /**
+   * The main process of a running service exited by itself (a daemon that gave up after it
+   * started, e.g. keepalived with a fatal configuration error in a child): the unit goes
+   * `failed` (status ≠ 0) or `inactive` with systemd's journal lines.
+   */
+  mainExited(name: string, status: number, statusName = status === 0 ? 'SUCCESS' : 'FAILURE'): void {
+    const u = this.unit(name);
+    if (!u || u.state !== 'active' || !u.impl) return;
+    const d = u.def;
+    const cpu = this.cpuOf(u);
+    u.impl = null;
+    u.execStatus = status;
+    u.cpuUs = cpu;
+    if (status === 0) {
+      this.sysLog(u, `${d.name}: Deactivated successfully.`, 6, { id: 'success' });
+      this.setState(u, 'inactive', 'dead');
+    } else {
+      u.result = 'exit-code';
+      this.sysLog(u, `${d.name}: Main process exited, code=exited, status=${status}/${statusName}`, 5, { id: 'exited', exitCode: 'exited', exitStatus: String(status) });
+      this.sysLog(u, `${d.name}: Failed with result 'exit-code'.`, 4, { id: 'failed', result: 'exit-code' });
+      this.setState(u, 'failed', 'failed');
+    }
+    this.sysLog(u, `${d.name}: Consumed ${fmtCpu(cpu)} CPU time.`, 6, { id: 'resources' });
+    u.pid = 0;
+    u.workers = [];
+  }
+
   /** systemctl reset-failed. */
   resetFailed(name?: string): void {
     for (const u of name ? [this.unit(name)].filter((x): x is UnitRuntime => !!x) : this.list()) {
@@ -695,7 +727,7 @@ export class Systemd {
   /** Power loss: every unit just stops (no journal lines: the machine is off). */
   halt(): void {
     for (const u of this.units.values()) {
-      if (u.impl) { u.impl.stop(); u.impl = null; }
+      if (u.impl) { if (u.impl.kill) u.impl.kill(); else u.impl.stop(); u.impl = null; }
       if (u.state === 'active') { u.activeExit = this.host.now; u.cpuUs = this.cpuOf(u); }
       u.state = 'inactive'; u.sub = 'dead'; u.pid = 0; u.workers = [];
       u.result = null;
