@@ -19,6 +19,7 @@
  */
 import type { Host } from '../net/host.ts';
 import { MODULE_HOOKS } from '../net/host.ts';
+import { modprobe } from '../services/kmod.ts';
 import { Hook, NfPri, type Skb } from '../netfilter/hooks.ts';
 import { SEC } from '../sim/events.ts';
 import type { Rng } from '../sim/rng.ts';
@@ -145,9 +146,9 @@ export class Ipvs {
     return x instanceof Ipvs ? x : undefined;
   }
 
-  /** Load ip_vs (and what it depends on) as `modprobe ip_vs` would, and return the instance. */
+  /** Load ip_vs (and what it depends on) as ipvsadm's `modprobe -- ip_vs` does, and return the instance. */
   static load(host: Host): Ipvs {
-    for (const m of ['libcrc32c', 'nf_defrag_ipv4', 'nf_defrag_ipv6', 'nf_conntrack', 'ip_vs']) host.loadModule(m);
+    if (!host.modules.has('ip_vs')) modprobeOrLoad(host, 'ip_vs');
     return Ipvs.attach(host);
   }
 
@@ -317,7 +318,8 @@ export class Ipvs {
 
   private bindScheduler(svc: Service, name: string): void {
     const sched = schedulerByName(name)!;
-    this.host.loadModule(`ip_vs_${name}`);
+    // request_module("ip_vs_%s"): the kernel runs modprobe for the scheduler.
+    if (!this.host.modules.has(`ip_vs_${name}`)) modprobeOrLoad(this.host, `ip_vs_${name}`);
     this.schedModuleLoaded(name);
     svc.sched = sched;
     sched.init(svc, this.env());
@@ -341,7 +343,7 @@ export class Ipvs {
 
   private peExists(pe: string): boolean {
     if (!pe) return true;
-    if (pe === 'sip') { this.host.loadModule('ip_vs_pe_sip'); return true; }
+    if (pe === 'sip') { if (!this.host.modules.has('ip_vs_pe_sip')) modprobeOrLoad(this.host, 'ip_vs_pe_sip'); return true; }
     this.klog(`IPVS: persistence engine module ip_vs_pe_${pe} not found`, 6);
     return false;
   }
@@ -727,6 +729,12 @@ export class Ipvs {
   handle(skb: Skb, hook: Hook): number {
     return hook === Hook.FORWARD ? ipvsOutHook(this, skb, hook) : ipvsInHook(this, skb, hook);
   }
+}
+
+/** modprobe from the kmod catalogue (dependencies first), or a bare load if it lacks the module. */
+function modprobeOrLoad(host: Host, name: string): void {
+  const r = modprobe(host, name);
+  if (!r.ok || !host.modules.has(name)) host.loadModule(name);
 }
 
 // module_init/module_exit of ip_vs: `modprobe ip_vs` creates the state, `modprobe -r` removes it.

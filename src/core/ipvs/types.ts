@@ -103,17 +103,3 @@ export const ERRNO_TEXT: Readonly<Record<IpvsErrno, string>> = {
 
 /** The schedulers a RHEL 9 kernel ships as modules (ip_vs_NAME.ko). */
 export const KERNEL_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh'] as const;
-
-/** Kernel log lines of module loads, for the kmod catalogue (lsmod/modprobe/dmesg). */
-export function ipvsModuleMessages(name: string, loaded: boolean): string[] {
-  if (!loaded) return name === 'ip_vs' ? ['IPVS: ipvs unloaded.'] : [];
-  if (name === 'ip_vs') {
-    return ['IPVS: Registered protocols (TCP, UDP, SCTP, AH, ESP)',
-      `IPVS: Connection hash table configured (size=${IPVS_TAB_SIZE}, memory=${IPVS_TAB_SIZE * 8 / 1024}Kbytes)`,
-      'IPVS: ipvs loaded.'];
-  }
-  const m = /^ip_vs_(\w+)$/.exec(name);
-  if (m && (KERNEL_SCHEDULERS as readonly string[]).includes(m[1])) return [`IPVS: [${m[1]}] scheduler registered.`];
-  if (name === 'ip_vs_pe_sip') return ['IPVS: [sip] pe registered.'];
-  return [];
-}
