@@ -719,6 +719,17 @@ export class Ipvs {
     this.klog(`IPVS: ${svc.schedName}: ${where} - ${msg}`, 3);
   }
 
+  /**
+   * Module references IPVS holds, for lsmod's "Used by" (try_module_get): ip_vs counts one per
+   * service (ip_vs_use_count_inc), a scheduler module one per service bound to it.
+   */
+  moduleUse(module: string): number {
+    const svcs = [...this.svcs.values()];
+    if (module === 'ip_vs') return svcs.length;
+    const m = /^ip_vs_(\w+)$/.exec(module);
+    return m ? svcs.filter((s) => s.schedName === m[1]).length : 0;
+  }
+
   /** For tests and the UI: a template's state name. */
   static templateAssured(c: Conn): boolean { return (c.state & CTPL_ASSURED) !== 0; }
 
