@@ -823,7 +823,11 @@ class Awk {
       const v = next();
       if (c.conv === 'c') {
         if (typeof v === 'number' || (v instanceof SN && v.num !== null)) out += formatOne(c, 0, String.fromCodePoint(Math.max(0, Math.trunc(this.num(v)))));
-        else out += formatOne(c, 0, this.str(v));
+        else {
+          // gawk prints a NUL for %c of an empty string
+          const sv = this.str(v);
+          out += formatOne(c, 0, sv === '' ? '\0' : sv);
+        }
         continue;
       }
       if (c.conv === 's') { out += formatOne(c, 0, this.str(v)); continue; }

@@ -98,6 +98,8 @@ export function translate(src: string, ere: boolean, flavor: Flavor, groupBase =
     quantified = false;
   };
   const quantify = (q: string): void => {
+    // glibc's regcomp (sed) rejects a quantified quantifier in a BRE; grep's dfa and gawk accept it
+    if (quantified && flavor === 'sed' && !ere) throw new RegexError('Invalid preceding regular expression');
     if (quantified) out = out.slice(0, atom) + '(?:' + out.slice(atom) + ')';
     out += q;
     quantified = true;
@@ -283,6 +285,7 @@ export function translate(src: string, ere: boolean, flavor: Flavor, groupBase =
     if (c === '*') {
       if (atom >= 0) quantify('*');
       else if (!ere && flavor !== 'awk') emitAtom('\\*');
+      else if (flavor === 'sed') throw new RegexError('Invalid preceding regular expression');
       // GNU ERE: a leading `*` applies to nothing and is dropped
       continue;
     }
@@ -300,6 +303,7 @@ export function translate(src: string, ere: boolean, flavor: Flavor, groupBase =
     if (ere || flavor === 'awk') {
       if (c === '+' || c === '?') {
         if (atom >= 0) quantify(c);
+        else if (flavor === 'sed') throw new RegexError('Invalid preceding regular expression');
         continue;
       }
       if (c === '{') {

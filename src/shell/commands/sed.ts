@@ -498,6 +498,8 @@ class StreamInput implements Input {
 interface RunState {
   ps: string;
   hs: string;
+  /** Whether the hold space's last line had its newline (GNU tracks this like the pattern space's). */
+  hsNl: boolean;
   lineNo: number;
   lastNl: boolean;
   tflag: boolean;
@@ -636,12 +638,25 @@ function* execute(io: Io, ctx: CmdContext, cmds: Cmd[], input: Input, quiet: boo
     }
     return r !== c.neg;
   };
+  // GNU sed prints a last line that had no newline without one, and adds the missing newline
+  // only if something else is printed after it (output_missing_newline).
+  let missing = false;
+  const emit = (s: string): void => {
+    if (!s) return;
+    if (missing) { out('\n'); missing = false; }
+    out(s);
+  };
+  const emitPS = (text: string): void => {
+    emit(text);
+    if (st.lastNl) emit(sep);
+    else missing = true;
+  };
   const flushAppends = (): void => {
-    for (const a of st.appendQ) out(a);
+    for (const a of st.appendQ) emit(a);
     st.appendQ = [];
   };
   const writeFile = (name: string, text: string): void => {
-    if (name === '/dev/stdout') { out(text); return; }
+    if (name === '/dev/stdout') { emit(text); return; }
     if (name === '/dev/stderr') { io.errRaw(text); return; }
     st.wFiles.set(name, (st.wFiles.get(name) ?? '') + text);
     try { ctx.fs.writeFile(ctx.resolve(name), st.wFiles.get(name)!); } catch { /* reported at open */ }
@@ -656,7 +671,7 @@ function* execute(io: Io, ctx: CmdContext, cmds: Cmd[], input: Input, quiet: boo
     return true;
   };
   const endCycleOutput = (): void => {
-    if (!quiet) out(st.ps + (st.lastNl ? sep : ''));
+    if (!quiet) emitPS(st.ps);
     flushAppends();
   };
 
@@ -679,12 +694,12 @@ function* execute(io: Io, ctx: CmdContext, cmds: Cmd[], input: Input, quiet: boo
       }
       switch (c.name) {
         case '{': break;
-        case '=': out(`${st.lineNo}\n`); break;
+        case '=': emit(`${st.lineNo}\n`); break;
         case 'a': st.appendQ.push(c.text + '\n'); break;
-        case 'i': out(c.text + '\n'); break;
+        case 'i': emit(c.text + '\n'); break;
         case 'c':
           // with a range, the text is printed at the range's end only
-          if (!c.a2 || !c.active || c.neg) out(c.text + '\n');
+          if (!c.a2 || !c.active || c.neg) emit(c.text + '\n');
           flushAppends();
           continue cycle;
         case 'd':
@@ -698,23 +713,23 @@ function* execute(io: Io, ctx: CmdContext, cmds: Cmd[], input: Input, quiet: boo
           restartWithoutRead = true;
           continue cycle;
         }
-        case 'p': out(st.ps + '\n'); break;
-        case 'P': { const k = st.ps.indexOf('\n'); out((k < 0 ? st.ps : st.ps.slice(0, k)) + '\n'); break; }
-        case 'g': st.ps = st.hs; break;
-        case 'G': st.ps += '\n' + st.hs; break;
-        case 'h': st.hs = st.ps; break;
-        case 'H': st.hs += '\n' + st.ps; break;
-        case 'x': [st.ps, st.hs] = [st.hs, st.ps]; break;
+        case 'p': emitPS(st.ps); break;
+        case 'P': { const k = st.ps.indexOf('\n'); if (k < 0) emitPS(st.ps); else emit(st.ps.slice(0, k) + '\n'); break; }
+        case 'g': st.ps = st.hs; st.lastNl = st.hsNl; break;
+        case 'G': st.ps += '\n' + st.hs; st.lastNl = st.hsNl; break;
+        case 'h': st.hs = st.ps; st.hsNl = st.lastNl; break;
+        case 'H': st.hs += '\n' + st.ps; st.hsNl = st.lastNl; break;
+        case 'x': [st.ps, st.hs] = [st.hs, st.ps]; [st.lastNl, st.hsNl] = [st.hsNl, st.lastNl]; break;
         case 'z': st.ps = ''; break;
-        case 'F': out((st.fileName === '-' ? '-' : st.fileName) + '\n'); break;
-        case 'l': out(escapeL(st.ps, c.num ?? lineLen)); break;
+        case 'F': emit((st.fileName === '-' ? '-' : st.fileName) + '\n'); break;
+        case 'l': emit(escapeL(st.ps, c.num ?? lineLen)); break;
         case 'n':
           if (yield* input.isLast()) {
             // GNU: no next line -> print (unless -n) and exit without running the rest
             endCycleOutput();
             return;
           }
-          if (!quiet) out(st.ps + '\n');
+          if (!quiet) emitPS(st.ps);
           flushAppends();
           yield* readLineInto(false);
           break;
@@ -776,7 +791,7 @@ function* execute(io: Io, ctx: CmdContext, cmds: Cmd[], input: Input, quiet: boo
           if (r !== null) {
             st.ps = r;
             st.tflag = true;
-            for (let k = 0; k < (c.print ?? 0); k++) out(st.ps + '\n');
+            for (let k = 0; k < (c.print ?? 0); k++) emitPS(st.ps);
             if (c.file) writeFile(c.file, st.ps + '\n');
           }
           break;
@@ -857,7 +872,7 @@ export const sed = defineCommand('sed', function* (io, ctx) {
   }
   const sep = zero ? '\0' : '\n';
   const st: RunState = {
-    ps: '', hs: '', lineNo: 0, lastNl: true, tflag: false, quit: null, appendQ: [], lastRe: null, fileName: '-',
+    ps: '', hs: '', hsNl: true, lineNo: 0, lastNl: true, tflag: false, quit: null, appendQ: [], lastRe: null, fileName: '-',
     rFiles: new Map(), wFiles: new Map(),
   };
   // w files are created (truncated) before any input is read

@@ -96,6 +96,16 @@ function numPrefix(s: string): number {
   return Number((m[1] ?? '') + (m[2] || '0') + (m[3] && m[3] !== '.' ? m[3] : ''));
 }
 
+/** strtold's prefix parse, as sort -g uses it: decimal, hex (0x10) and inf/nan. */
+function strtold(s: string): number {
+  const t = s.replace(/^[ \t]+/, '');
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]+)/.exec(t);
+  if (hex) return (hex[1] === '-' ? -1 : 1) * parseInt(hex[2], 16);
+  const inf = /^([+-]?)(inf(inity)?|nan)/i.exec(t);
+  if (inf) return /nan/i.test(inf[2]) ? NaN : inf[1] === '-' ? -Infinity : Infinity;
+  return parseFloat(t);
+}
+
 function humanVal(s: string): [number, number] {
   const m = /^[ \t]*(-?\d*\.?\d*)([KMGTPEZYk]?)/.exec(s)!;
   const v = Number(m[1]) || 0;
@@ -220,7 +230,7 @@ export const sort = defineCommand('sort', function* (io, ctx) {
     let r: number;
     if (k.n) r = numPrefix(a) - numPrefix(b);
     else if (k.g) {
-      const x = parseFloat(a), y = parseFloat(b);
+      const x = strtold(a), y = strtold(b);
       const xn = Number.isNaN(x), yn = Number.isNaN(y);
       r = xn && yn ? 0 : xn ? -1 : yn ? 1 : x - y;
     } else if (k.h) {

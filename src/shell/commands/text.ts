@@ -597,14 +597,17 @@ export const column = defineCommand('column', function* (io, ctx) {
     const ncol = Math.max(0, ...rows.map((r) => r.length));
     const w = new Array<number>(ncol).fill(0);
     for (const r of rows) r.forEach((c, i) => { w[i] = Math.max(w[i], width(c)); });
+    // libsmartcols prints every column of every row (short rows get empty cells), padding
+    // all but the last column
     for (const r of rows) {
       let out = '';
-      r.forEach((c, i) => {
-        const last = i === r.length - 1;
+      for (let i = 0; i < ncol; i++) {
+        const c = r[i] ?? '';
+        const last = i === ncol - 1;
         const pad = ' '.repeat(w[i] - width(c));
         out += right.has(i + 1) ? pad + c : last ? c : c + pad;
         if (!last) out += outSep;
-      });
+      }
       io.out(out + '\n');
       yield* io.flow();
     }
