@@ -181,7 +181,8 @@ const EVALUATORS = {
 
   not(lab: Lab, part: Check, ctx: EvalContext): CheckResult {
     const r = evalResolved(lab, part, ctx);
-    return res(!r.ok, `not (${r.detail})`, `并非(${r.detailZh})`, { parts: [r] });
+    // The part's detail describes the state either way; say so when it should not hold.
+    return r.ok ? res(false, `${r.detail} (it should not)`, `${r.detailZh}(不应如此)`, { parts: [r] }) : res(true, r.detail, r.detailZh, { parts: [r] });
   },
 
   sysctl(lab: Lab, c: { host: string; key: string; value: string | number; effective?: boolean }): CheckResult {

@@ -5,7 +5,14 @@
  * (state and traffic, never the typed text); when it holds, the step is done — it stays done,
  * with the frame number and virtual time it was completed at — and the next step is
  * evaluated at once, so one update can complete several steps whose state is already there.
- * A traffic check of step k looks at the frames since step k-1 was completed.
+ *
+ * A traffic check of step k looks at the frames since step k-1 was completed. When step
+ * k-1 was completed by this very update, the run only knows that it became true somewhere
+ * since the previous update (one command line may both finish step k-1 and send step k's
+ * traffic: `ipvsadm -E ... -p 300; curl ...`), so if the check fails on that window it is
+ * tried once more on the frames since the previous update — but never on frames from before
+ * the last completed step that itself checked traffic, so one step's traffic is not counted
+ * twice.
  *
  * Call `update()` whenever the lab may have changed: after each command finishes (the
  * prompt comes back), after a topology operation, and every so often while a long command
@@ -18,7 +25,7 @@
 import type { Lab } from '../core/lab/lab.ts';
 import type { LabSession } from '../shell/session.ts';
 import { evaluate, resolveText, type EvalContext } from './checks.ts';
-import type { Action, Bi, CheckResult, Guide, Lang, Step } from './types.ts';
+import type { Action, Bi, Check, CheckResult, Guide, Lang, Step } from './types.ts';
 
 export interface StepStatus {
   readonly id: string;
@@ -40,15 +47,32 @@ export interface GuideProgress {
   readonly total: number;
 }
 
+/** When a step was completed (capture and clock), and at which update. */
+interface Done {
+  frame: number;
+  time: number;
+  /** The capture and clock at the update before the one that completed it. */
+  pollFrame: number;
+  pollTime: number;
+  /** Does its check read traffic? */
+  traffic: boolean;
+  result?: CheckResult;
+  /** The update that completed it (not serialized). */
+  update?: number;
+}
+
 /** Serializable progress, to keep across reloads. */
 export interface GuideRunState {
   readonly guide: string;
-  readonly done: readonly { readonly frame: number; readonly time: number }[];
+  readonly done: readonly { readonly frame: number; readonly time: number; readonly pollFrame: number; readonly pollTime: number; readonly traffic: boolean }[];
 }
 
 export class GuideRun {
   private lab: Lab;
-  private readonly doneAt: { frame: number; time: number; result?: CheckResult }[] = [];
+  private readonly doneAt: Done[] = [];
+  /** The capture and clock at the previous update(). */
+  private lastPoll: { frame: number; time: number };
+  private updates = 0;
   private last: CheckResult | undefined;
   /** Where the window of the first step starts (the capture when the run began). */
   private readonly startFrame: number;
@@ -58,6 +82,7 @@ export class GuideRun {
     this.lab = lab;
     this.startFrame = lab.capture.lastNo + 1;
     this.startTime = lab.now;
+    this.lastPoll = { frame: lab.capture.lastNo, time: lab.now };
     if (state && state.guide === guide.id) for (const d of state.done.slice(0, guide.steps.length)) this.doneAt.push({ ...d });
   }
 
@@ -67,32 +92,49 @@ export class GuideRun {
   get current(): number { return this.doneAt.length; }
   get complete(): boolean { return this.doneAt.length >= this.guide.steps.length; }
 
-  /** The evaluation context of step `i`: its traffic window starts where step i-1 was completed. */
-  contextOf(i: number): EvalContext {
+  /**
+   * The evaluation context of step `i`: its traffic window starts where step i-1 was
+   * completed; `loose`: since the update before the one that completed step i-1, but not
+   * before the last completed traffic step.
+   */
+  contextOf(i: number, loose = false): EvalContext {
     const prev = i > 0 ? this.doneAt[i - 1] : undefined;
-    return {
-      vars: this.guide.vars,
-      stepFrom: prev ? prev.frame + 1 : this.startFrame,
-      stepTime: prev ? prev.time : this.startTime,
-    };
+    if (!prev) return { vars: this.guide.vars, stepFrom: this.startFrame, stepTime: this.startTime };
+    if (!loose) return { vars: this.guide.vars, stepFrom: prev.frame + 1, stepTime: prev.time };
+    let floor = this.startFrame, floorTime = this.startTime;
+    for (let j = i - 2; j >= 0; j--) {
+      if (this.doneAt[j].traffic) { floor = this.doneAt[j].frame + 1; floorTime = this.doneAt[j].time; break; }
+    }
+    return { vars: this.guide.vars, stepFrom: Math.max(prev.pollFrame + 1, floor), stepTime: Math.max(prev.pollTime, floorTime) };
   }
 
   /** Evaluate step `i`'s check now (for any step: the UI may preview a later one). */
-  evaluateStep(i: number): CheckResult {
+  evaluateStep(i: number, loose = false): CheckResult {
     const s = this.guide.steps[i];
     if (!s.check) return { ok: true, detail: 'nothing to check', detailZh: '无需检查' };
-    return evaluate(this.lab, s.check, this.contextOf(i));
+    return evaluate(this.lab, s.check, this.contextOf(i, loose));
   }
 
   /** Evaluate from the current step on; completes every step that holds, in order. */
   update(): GuideProgress {
     this.last = undefined;
+    const u = ++this.updates;
     while (!this.complete) {
       const i = this.current;
-      const r = this.evaluateStep(i);
+      let r = this.evaluateStep(i);
+      const prev = this.doneAt[i - 1];
+      if (!r.ok && prev && prev.update === u) {
+        const again = this.evaluateStep(i, true);
+        if (again.ok) r = again;
+      }
       if (!r.ok) { this.last = r; break; }
-      this.doneAt.push({ frame: this.lab.capture.lastNo, time: this.lab.now, result: r });
+      const s = this.guide.steps[i];
+      this.doneAt.push({
+        frame: this.lab.capture.lastNo, time: this.lab.now, pollFrame: this.lastPoll.frame, pollTime: this.lastPoll.time,
+        traffic: !!s.check && usesTraffic(s.check), result: r, update: u,
+      });
     }
+    this.lastPoll = { frame: this.lab.capture.lastNo, time: this.lab.now };
     return this.progress();
   }
 
@@ -109,13 +151,17 @@ export class GuideRun {
   /** Forget steps completed after capture frame `frame` (time travel to that frame). */
   rewind(frame: number): void {
     while (this.doneAt.length && this.doneAt[this.doneAt.length - 1].frame > frame) this.doneAt.pop();
+    const last = this.doneAt[this.doneAt.length - 1];
+    this.lastPoll = last ? { frame: last.frame, time: last.time } : { frame: this.startFrame - 1, time: this.startTime };
     this.last = undefined;
   }
 
   /** Start again from the first step. */
-  reset(): void { this.doneAt.length = 0; this.last = undefined; }
+  reset(): void { this.doneAt.length = 0; this.last = undefined; this.lastPoll = { frame: this.lab.capture.lastNo, time: this.lab.now }; }
 
-  state(): GuideRunState { return { guide: this.guide.id, done: this.doneAt.map((d) => ({ frame: d.frame, time: d.time })) }; }
+  state(): GuideRunState {
+    return { guide: this.guide.id, done: this.doneAt.map(({ frame, time, pollFrame, pollTime, traffic }) => ({ frame, time, pollFrame, pollTime, traffic })) };
+  }
 
   // ---- text for the UI -------------------------------------------------------------------------
 
@@ -129,6 +175,16 @@ export class GuideRun {
 
   /** What "show me" does for step `i`, in order, placeholders filled in. */
   showMe(i: number): Action[] { return showMeActions(this.guide, this.guide.steps[i], this.lab); }
+}
+
+const TRAFFIC_KINDS = new Set(['answers', 'sticky', 'frames', 'drops', 'rewrite', 'decisions']);
+
+/** Does a check (or a part of it) read the traffic (or the scheduling decisions traffic causes)? */
+export function usesTraffic(c: Check): boolean {
+  const [k, v] = Object.entries(c)[0] as [string, unknown];
+  if (k === 'all' || k === 'any') return (v as Check[]).some(usesTraffic);
+  if (k === 'not') return usesTraffic(v as Check);
+  return TRAFFIC_KINDS.has(k);
 }
 
 /** The actions of a step: its `sequence`, or its `commands` host by host. */
