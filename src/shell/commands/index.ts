@@ -7,6 +7,7 @@ import type { Command, CommandRegistry } from '../types.ts';
 import { coreutilsCommands } from './coreutils.ts';
 import { iptablesCommands } from './iptables.ts';
 import { ipvsadmCommands } from './ipvsadm.ts';
+import { keepalivedCommands } from './keepalived.ts';
 import { networkManagerCommands } from './networkmanager.ts';
 import { systemCommands } from './system.ts';
 import { curlCommand } from './net/curl.ts';
@@ -20,7 +21,7 @@ import { tracerouteCommand } from './net/traceroute.ts';
 const netCommands: Command[] = [curlCommand, ipCommand, pingCommand, ssCommand, sysctlCommand, tcpdumpCommand, tracerouteCommand];
 
 export const allCommands: Command[] = [
-  ...coreutilsCommands, ...systemCommands, ...networkManagerCommands, ...iptablesCommands, ...ipvsadmCommands, ...netCommands,
+  ...coreutilsCommands, ...systemCommands, ...networkManagerCommands, ...iptablesCommands, ...ipvsadmCommands, ...keepalivedCommands, ...netCommands,
 ];
 
 let registry: Map<string, Command> | null = null;
