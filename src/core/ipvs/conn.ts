@@ -170,14 +170,40 @@ const bswap16 = (x: number) => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
 
 // ---- the table -------------------------------------------------------------------------------
 
-const inKey = (proto: number, caddr: number, cport: number, vaddr: number, vport: number) => `${proto}|${caddr}|${cport}|${vaddr}|${vport}`;
-const outKey = (proto: number, raddr: number, rport: number, paddr: number, pport: number) => `${proto}|${raddr}|${rport}|${paddr}|${pport}`;
-const tplKey = (proto: number, snet: number, vaddr: number, vport: number) => `${proto}|${snet}|${vaddr}|${vport}`;
+/**
+ * Connections keyed by (proto, addr1:port1, addr2:port2) without building strings: this is
+ * looked up for every packet the director sees. addr·65536+port is exact in a double.
+ */
+class TupleMap {
+  private readonly m = new Map<number, Map<number, Map<number, Conn>>>();
+  get(proto: number, a1: number, p1: number, a2: number, p2: number): Conn | undefined {
+    return this.m.get(proto)?.get(a1 * 65536 + p1)?.get(a2 * 65536 + p2);
+  }
+  set(proto: number, a1: number, p1: number, a2: number, p2: number, c: Conn): void {
+    let byProto = this.m.get(proto);
+    if (!byProto) { byProto = new Map(); this.m.set(proto, byProto); }
+    const k1 = a1 * 65536 + p1;
+    let inner = byProto.get(k1);
+    if (!inner) { inner = new Map(); byProto.set(k1, inner); }
+    inner.set(a2 * 65536 + p2, c);
+  }
+  /** Remove the entry if it is `c`. */
+  del(proto: number, a1: number, p1: number, a2: number, p2: number, c: Conn): void {
+    const byProto = this.m.get(proto);
+    const k1 = a1 * 65536 + p1;
+    const inner = byProto?.get(k1);
+    if (!inner) return;
+    const k2 = a2 * 65536 + p2;
+    if (inner.get(k2) !== c) return;
+    inner.delete(k2);
+    if (inner.size === 0) byProto!.delete(k1);
+  }
+}
 
 export class ConnTable {
-  private readonly inMap = new Map<string, Conn>();
-  private readonly outMap = new Map<string, Conn>();
-  private readonly tplMap = new Map<string, Conn>();
+  private readonly inMap = new TupleMap();
+  private readonly outMap = new TupleMap();
+  private readonly tplMap = new TupleMap();
   readonly all = new Set<Conn>();
   private seq = 0;
 
@@ -191,42 +217,41 @@ export class ConnTable {
     c.seq = ++this.seq;
     this.all.add(c);
     if (c.template) {
-      this.tplMap.set(tplKey(c.proto, c.caddr, c.vaddr, c.vport), c);
+      this.tplMap.set(c.proto, c.caddr, 0, c.vaddr, c.vport, c);
       return;
     }
-    this.inMap.set(inKey(c.proto, c.caddr, c.cport, c.vaddr, c.vport), c);
-    if (c.laddr) this.outMap.set(outKey(c.proto, c.daddr, c.dport, c.laddr, c.lport), c);
-    else this.outMap.set(outKey(c.proto, c.daddr, c.dport, c.caddr, c.cport), c);
+    this.inMap.set(c.proto, c.caddr, c.cport, c.vaddr, c.vport, c);
+    if (c.laddr) this.outMap.set(c.proto, c.daddr, c.dport, c.laddr, c.lport, c);
+    else this.outMap.set(c.proto, c.daddr, c.dport, c.caddr, c.cport, c);
   }
 
   /** ip_vs_conn_unhash() */
   unhash(c: Conn): void {
     this.all.delete(c);
-    const del = (m: Map<string, Conn>, k: string) => { if (m.get(k) === c) m.delete(k); };
-    if (c.template) { del(this.tplMap, tplKey(c.proto, c.caddr, c.vaddr, c.vport)); return; }
-    del(this.inMap, inKey(c.proto, c.caddr, c.cport, c.vaddr, c.vport));
-    if (c.laddr) del(this.outMap, outKey(c.proto, c.daddr, c.dport, c.laddr, c.lport));
-    else del(this.outMap, outKey(c.proto, c.daddr, c.dport, c.caddr, c.cport));
+    if (c.template) { this.tplMap.del(c.proto, c.caddr, 0, c.vaddr, c.vport, c); return; }
+    this.inMap.del(c.proto, c.caddr, c.cport, c.vaddr, c.vport, c);
+    if (c.laddr) this.outMap.del(c.proto, c.daddr, c.dport, c.laddr, c.lport, c);
+    else this.outMap.del(c.proto, c.daddr, c.dport, c.caddr, c.cport, c);
   }
 
   /** ip_vs_conn_in_get(): a client→virtual packet. */
   inGet(proto: number, caddr: number, cport: number, vaddr: number, vport: number): Conn | undefined {
-    return this.inMap.get(inKey(proto, caddr, cport, vaddr, vport));
+    return this.inMap.get(proto, caddr, cport, vaddr, vport);
   }
 
   /** ip_vs_conn_out_get(): a real server→client (NAT) or →local address (FULLNAT) packet. */
   outGet(proto: number, saddr: number, sport: number, daddr: number, dport: number): Conn | undefined {
-    return this.outMap.get(outKey(proto, saddr, sport, daddr, dport));
+    return this.outMap.get(proto, saddr, sport, daddr, dport);
   }
 
   /** ip_vs_ct_in_get(): a persistence template. */
   tplGet(proto: number, snet: number, vaddr: number, vport: number): Conn | undefined {
-    return this.tplMap.get(tplKey(proto, snet, vaddr, vport));
+    return this.tplMap.get(proto, snet, 0, vaddr, vport);
   }
 
   /** A FULLNAT local port is in use towards this real server. */
   laddrBusy(proto: number, laddr: number, lport: number, raddr: number, rport: number): boolean {
-    return this.outMap.has(outKey(proto, raddr, rport, laddr, lport));
+    return this.outMap.get(proto, raddr, rport, laddr, lport) !== undefined;
   }
 
   /** Hash-table order: bucket by bucket, newest first within a bucket. */
