@@ -295,7 +295,8 @@ class Awk {
   private getField(i: number): Val {
     if (i === 0) return new SN(this.rec);
     this.split();
-    return i <= this.nf ? new SN(this.flds![i]) : undefined;
+    // a field past NF is the null string, which compares as a string (`$5 == 0` is false)
+    return new SN(i <= this.nf ? this.flds![i] : '');
   }
 
   private rebuild(): void {

@@ -206,7 +206,7 @@ class Lexer {
       for (;;) {
         const d = this.src[i];
         if (d === undefined || d === '\n') {
-          throw new AwkSyntaxError('unterminated regexp', this.line, start - this.lineStart, this.lineText(this.line));
+          throw new AwkSyntaxError('unterminated regexp', this.line, start - this.lineStart + 1, this.lineText(this.line));
         }
         if (d === '\\' && i + 1 < this.src.length) {
           raw += this.src[i + 1] === '/' ? '/' : d + this.src[i + 1];

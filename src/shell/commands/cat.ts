@@ -8,7 +8,7 @@
  */
 import type { CmdContext, Co } from '../types.ts';
 import {
-  coreutilsVersion, defineCommand, passSignal, errText, flagsOf, getopt, type Io, LineReader, openSrc, qf, readAll, type Src,
+  coreutilsVersion, defineCommand, passSignal, errText, flagsOf, getopt, type Io, LineReader, openSrc, q, qf, readAll, type Src,
   stdinSrc,
 } from './util.ts';
 
@@ -139,7 +139,7 @@ export const tac = defineCommand('tac', function* (io, ctx) {
       text = yield* readAll(name === '-' ? stdinSrc(ctx) : openSrc(ctx, name));
     } catch (e) {
       passSignal(e);
-      io.err(errText(e) === 'Is a directory' ? `${qf(name)}: read error: Is a directory` : `failed to open ${qf(name)} for reading: ${errText(e)}`);
+      io.err(errText(e) === 'Is a directory' ? `${qf(name)}: read error: Is a directory` : `failed to open ${q(name)} for reading: ${errText(e)}`);
       ok = false;
       continue;
     }

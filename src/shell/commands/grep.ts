@@ -190,6 +190,7 @@ function grepCommand(name: 'grep' | 'egrep' | 'fgrep') {
 }
 
 function buildRegExp(patterns: string[], o: GrepOpts): RegExp | null {
+  if (!patterns.length) return null; // `grep -f /dev/null` matches nothing
   const parts: string[] = [];
   let groups = 0;
   for (const pat of patterns) {

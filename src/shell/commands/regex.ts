@@ -147,6 +147,8 @@ export function translate(src: string, ere: boolean, flavor: Flavor, groupBase =
     if (flavor === 'grep' && /^\[:[a-z]+:\]/.test(src.slice(i))) {
       throw new RegexError('character class syntax is [[:space:]], not [:space:]');
     }
+    // glibc: a bracket that opens at the very end of the pattern is a plain syntax error
+    if (flavor === 'grep' && /^\[\^?$/.test(src.slice(i))) throw new RegexError('Invalid regular expression');
     let j = i + 1;
     let neg = false;
     if (src[j] === '^') { neg = true; j++; }
@@ -169,6 +171,11 @@ export function translate(src: string, ere: boolean, flavor: Flavor, groupBase =
         return { ch: name };
       }
       if (c === '\\' && flavor === 'awk' && j + 1 < n) {
+        j += 2;
+        return { ch: awkEscape(src[j - 1]) };
+      }
+      // GNU sed converts \n, \t... before regcomp sees the pattern, brackets included
+      if (c === '\\' && flavor === 'sed' && j + 1 < n && 'afnrtv'.includes(src[j + 1])) {
         j += 2;
         return { ch: awkEscape(src[j - 1]) };
       }

@@ -74,7 +74,7 @@ describe('sed', () => {
     expect(err('3,')).toEqual(["sed: -e expression #1, char 2: unexpected `,'\n", 1]);
     expect(err('{p')).toEqual(["sed: -e expression #1, char 0: unmatched `{'\n", 1]);
     expect(err('p}')).toEqual(["sed: -e expression #1, char 2: unexpected `}'\n", 1]);
-    expect(err('b foo')).toEqual(["sed: can't find label for jump to `foo'\n", 1]);
+    expect(err('b foo')).toEqual(["sed: can't find label for jump to `foo'\n", 4]);
     expect(err('s/x/\\1/')).toEqual(["sed: -e expression #1, char 7: invalid reference \\1 on `s' command's RHS\n", 1]);
     expect(err('a')).toEqual(["sed: -e expression #1, char 1: expected \\ after `a', `c' or `i'\n", 1]);
     expect(err('s/o/0/0')).toEqual(["sed: -e expression #1, char 7: number option to `s' command may not be zero\n", 1]);

@@ -156,9 +156,35 @@ class Parser {
         continue;
       }
       if (c === delim) return out;
-      if (c === '\n' && what.startsWith('unterminated address')) this.err(what);
       if (c === '\n') this.err(what);
+      if (c === '[') {
+        // GNU's match_slash skips bracket expressions: `s/[/]/x/` has a literal slash
+        out += c + this.bracketBody(what);
+        continue;
+      }
       out += c;
+    }
+  }
+
+  /** The rest of a bracket expression after its `[`, verbatim up to and including `]`. */
+  private bracketBody(what: string): string {
+    let out = '';
+    if (this.peek() === '^') out += this.s[this.i++];
+    if (this.peek() === ']') out += this.s[this.i++];
+    for (;;) {
+      if (this.eof() || this.peek() === '\n') this.err(what);
+      const c = this.s[this.i++];
+      out += c;
+      if (c === '[' && (this.peek() === ':' || this.peek() === '.' || this.peek() === '=')) {
+        const kind = this.s[this.i];
+        const end = this.s.indexOf(kind + ']', this.i + 1);
+        if (end >= 0 && !this.s.slice(this.i, end).includes('\n')) {
+          out += this.s.slice(this.i, end + 2);
+          this.i = end + 2;
+        }
+        continue;
+      }
+      if (c === ']') return out;
     }
   }
 
@@ -859,7 +885,9 @@ export const sed = defineCommand('sed', function* (io, ctx) {
     cmds = new Parser(joined, ere).parse();
   } catch (e) {
     if (!(e instanceof SedError)) throw e;
-    if (e.pos === -3 || e.pos === -2) { io.err(e.message); return 1; }
+    // a missing label is found after parsing and reported through panic() (exit 4)
+    if (e.pos === -3) { io.err(e.message); return 4; }
+    if (e.pos === -2) { io.err(e.message); return 1; }
     let pos = e.pos < 0 ? joined.length : e.pos;
     let k = 0;
     while (k < scripts.length - 1 && pos > scripts[k].text.length) { pos -= scripts[k].text.length + 1; k++; }

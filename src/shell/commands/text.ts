@@ -626,13 +626,13 @@ export const column = defineCommand('column', function* (io, ctx) {
   if (fillRows) {
     let out = '';
     let chcnt = 0, col = 0, endcol = maxLen;
-    for (const it of items) {
+    for (let k = 0; k < items.length; k++) {
+      const it = items[k];
       out += it;
       chcnt += width(it);
-      if (++col === cols) { chcnt = col = 0; endcol = maxLen; out += '\n'; }
+      if (++col === cols || k === items.length - 1) { chcnt = col = 0; endcol = maxLen; out += '\n'; }
       else { out += pad(chcnt, endcol); chcnt = endcol; endcol += maxLen; }
     }
-    if (chcnt) out += '\n';
     io.out(out);
     return 0;
   }
