@@ -846,7 +846,10 @@ export class HealthChecker {
           nch.isUp = och.isUp; nch.hasRun = och.hasRun; nch.retryIt = och.retryIt; nch.last = och.last; nch.lastAt = och.lastAt;
         }
         nrs.numFailed = nrs.checkers.filter((c) => !c.isUp).length;
-        if (nrs.set && realWeight(nrs.effectiveWeight) !== realWeight(ors.effectiveWeight)) this.ipvsCmd('EDITDEST', nvs, nrs);
+        // init_service_rs() on reload: update_svr_wgt() from the previous weight.
+        const w = nrs.effectiveWeight;
+        nrs.effectiveWeight = ors.effectiveWeight;
+        this.updateWeight(nrs, w);
       }
       if (ovs.sorry && ovs.sorry.set && (!nvs.sorry || rsKey(nvs.sorry.conf) !== rsKey(ovs.sorry.conf))) this.ipvsCmd('DELDEST', ovs, ovs.sorry);
       else if (ovs.sorry && nvs.sorry) { nvs.sorry.alive = ovs.sorry.alive; nvs.sorry.set = ovs.sorry.set; }

@@ -1208,13 +1208,33 @@ export function validateCheck(res: ParseResult, host: HostInfo): void {
   }
 }
 
-/** vrrp_complete_instance() checks, in the order keepalived makes them. Instances that cannot run are dropped. */
+/**
+ * vrrp_complete_init(): chk_min_cfg() for every instance, the sync groups, then
+ * vrrp_complete_instance() for each, then the VRID conflicts — in keepalived's order. An
+ * instance that cannot run makes the whole VRRP child exit with a configuration error
+ * (`res.fatal`), as vrrp_complete_init() returning false does.
+ */
 export function validateVrrp(res: ParseResult): void {
   const msgs = res.messages;
   const g = res.globals;
-  const keep: VrrpInstanceConf[] = [];
   for (const v of res.vrrp) {
-    if (!v.vrid) { msgs.push(`(${v.name}) the virtual router id must be set`); continue; }
+    if (!v.vrid) { msgs.push(`(${v.name}) the virtual router id must be set`); res.fatal = true; return; }
+    if (!v.iface && !v.unicastConfigured) { msgs.push(`(${v.name}) Unknown interface!`); res.fatal = true; return; }
+  }
+  for (const sgc of res.groups) {
+    sgc.members = sgc.members.filter((m, k) => {
+      if (!res.vrrp.some((v) => v.name === m)) { msgs.push(`Virtual router ${m} specified in sync group ${sgc.name} doesn't exist - ignoring`); return false; }
+      if (res.groups.some((o) => o !== sgc && res.groups.indexOf(o) < res.groups.indexOf(sgc) && o.members.includes(m)) || sgc.members.indexOf(m) !== k) {
+        msgs.push(`Virtual router ${m} cannot exist in more than one sync group; ignoring ${sgc.name}`);
+        return false;
+      }
+      return true;
+    });
+    if (!sgc.members.length) msgs.push(`Sync group ${sgc.name}, no matching virtual router found in group declaration - removing`);
+    else if (sgc.members.length === 1) msgs.push(`Sync group ${sgc.name} has only 1 virtual router(s) - this probably isn't what you want`);
+  }
+  res.groups = res.groups.filter((x) => x.members.length > 0);
+  for (const v of res.vrrp) {
     if (!v.version) v.version = g.vrrpVersion;
     v.strict ||= g.vrrpStrict;
     v.skipCheckAdvAddr ||= g.vrrpSkipCheckAdvAddr;
@@ -1239,7 +1259,8 @@ export function validateVrrp(res: ParseResult): void {
     }
     if (!v.iface && v.unicastSrc === null) {
       msgs.push(`(${v.name}): Unicast instances must have unicast_src_ip or interface`);
-      continue;
+      res.fatal = true;
+      return;
     }
     if (v.unicastConfigured && !v.unicastPeers.length) {
       msgs.push(`(${v.name}) A unicast keyword has been specified without any unicast peers. Defaulting to multicast. This usage is deprecated - please update your configuration.`);
@@ -1261,25 +1282,26 @@ export function validateVrrp(res: ParseResult): void {
       v.noVip = false;
     }
     if (!v.noVip && !v.vips.length) {
-      if (v.version === 3 || v.strict) { msgs.push(`(${v.name}) No VIP specified; at least one is required`); continue; }
+      if (v.version === 3 || v.strict) { msgs.push(`(${v.name}) No VIP specified; at least one is required`); res.fatal = true; return; }
       msgs.push(`(${v.name}) No VIP specified; at least one is sensible`);
     }
     if (v.garpMasterDelay === null) v.garpMasterDelay = g.vrrpGarpMasterDelay;
     if (v.garpMasterRepeat === null) v.garpMasterRepeat = g.vrrpGarpMasterRepeat;
     if (v.garpMasterRefresh === null) v.garpMasterRefresh = g.vrrpGarpMasterRefresh;
     if (v.garpMasterRefreshRepeat === null) v.garpMasterRefreshRepeat = g.vrrpGarpMasterRefreshRepeat;
-    keep.push(v);
   }
-  res.vrrp = keep;
-  // Sync groups: members must exist; a group with one member is pointless but allowed.
-  for (const sgc of res.groups) {
-    sgc.members = sgc.members.filter((m) => {
-      if (keep.some((v) => v.name === m)) return true;
-      msgs.push(`Virtual router ${m} specified in sync group ${sgc.name} doesn't exist - ignoring`);
-      return false;
-    });
+  // check_vrid_conflicts(): same VRID on the same interface (multicast) or the same peers.
+  for (let a = 0; a < res.vrrp.length; a++) {
+    for (let b = a + 1; b < res.vrrp.length; b++) {
+      const x = res.vrrp[a], y = res.vrrp[b];
+      if (x.vrid !== y.vrid || (x.unicastPeers.length > 0) !== (y.unicastPeers.length > 0)) continue;
+      if (x.iface !== y.iface) continue;
+      msgs.push(`(${x.name}) duplicate VRID conflict with ${y.name} VRID ${x.vrid}`);
+      res.fatal = true;
+    }
   }
-  res.groups = res.groups.filter((x) => x.members.length > 0);
+  if (res.fatal) return;
+  const keep = res.vrrp;
   if (g.lvsSyncd?.vrrpName) {
     const inst = keep.find((v) => v.name === g.lvsSyncd!.vrrpName);
     if (!inst) {

@@ -212,18 +212,24 @@ export class Keepalived implements ServiceImpl {
     if (res.fatal) { this.childConfigExit(VRRP); return; }
     if (res.nonExistentIface) {
       this.log(VRRP, pid, 'Non-existent interface specified in configuration');
-      this.childConfigExit(VRRP);
+      this.childConfigExit(VRRP, true);
       return;
     }
     const n = res.messages.length;
     validateVrrp(res);
     for (const m of res.messages.slice(n)) this.log(VRRP, pid, m);
+    if (res.fatal) { this.childConfigExit(VRRP, true); return; }
     this.vrrp = new VrrpDaemon({ host: this.host, globals: res.globals, log: (m, prio) => this.log(VRRP, pid, m, prio) }, res.vrrp, res.groups);
     this.vrrp.start();
   }
 
-  /** A child exited with KEEPALIVED_EXIT_CONFIG: the parent terminates keepalived. */
-  private childConfigExit(ident: string): void {
+  /**
+   * A child exited with KEEPALIVED_EXIT_CONFIG (`viaStop`: through stop_vrrp()/stop_check(),
+   * which log the child's `Stopped` line; a missing parameter exits at once): the parent
+   * terminates keepalived.
+   */
+  private childConfigExit(ident: string, viaStop = false): void {
+    if (viaStop) this.stopped(ident, ident === CHECKER ? this.checkerPid! : this.vrrpPid!);
     if (ident === CHECKER) this.checkerPid = null; else this.vrrpPid = null;
     const u = this.sd.unit(UNIT);
     if (u) u.workers = u.workers.filter((p) => p === this.checkerPid || p === this.vrrpPid);
@@ -312,7 +318,7 @@ export class Keepalived implements ServiceImpl {
         const n = res.messages.length;
         validateVrrp(res);
         for (const m of res.messages.slice(n)) this.log(VRRP, pid, m);
-        this.vrrp.reload(res.vrrp, res.groups);
+        if (!res.fatal) this.vrrp.reload(res.vrrp, res.groups);
       }
     }
     return null;

@@ -106,7 +106,7 @@ function* keepalivedMain(ctx: CmdContext): Co<number> {
     vr.globals = { ...parent.globals, lvsSyncd: parent.globals.lvsSyncd ?? vr.globals.lvsSyncd };
     out.push(...vr.messages);
     if (vr.nonExistentIface) { out.push('Non-existent interface specified in configuration'); bad = true; }
-    else if (!vr.fatal) { const n = vr.messages.length; validateVrrp(vr); out.push(...vr.messages.slice(n)); } else bad = true;
+    else if (!vr.fatal) { const n = vr.messages.length; validateVrrp(vr); out.push(...vr.messages.slice(n)); if (vr.fatal) bad = true; } else bad = true;
   }
   for (const m of out) ctx.stderr.write(m + '\n');
   return bad || out.length ? 2 : 0;
