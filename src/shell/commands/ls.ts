@@ -64,6 +64,8 @@ interface Opts {
   numeric: boolean; noOwner: boolean; noGroup: boolean; humanSizes: boolean; inode: boolean; size: boolean;
   sort: 'name' | 'time' | 'size' | 'none'; reverse: boolean; classify: 'none' | 'F' | 'p'; deref: boolean;
   quote: boolean; width: number; context: boolean;
+  /** strftime formats for recent and old files. */
+  timeFmt: [string, string];
 }
 
 export const ls = defineCommand('ls', function* (io, ctx) {
@@ -76,7 +78,8 @@ export const ls = defineCommand('ls', function* (io, ctx) {
       { name: 'reverse', key: 'r' }, { name: 'size', key: 's' }, { name: 'classify', key: 'F' },
       { name: 'dereference', key: 'L' }, { name: 'literal', key: 'N' }, { name: 'numeric-uid-gid', key: 'n' },
       { name: 'no-group', key: 'G' }, { name: 'width', key: 'w', arg: 'req' }, { name: 'color', arg: 'opt' },
-      { name: 'colour', key: 'color', arg: 'opt' }, { name: 'context', key: 'Z' }, { name: 'help' }, { name: 'version' },
+      { name: 'colour', key: 'color', arg: 'opt' }, { name: 'context', key: 'Z' }, { name: 'time-style', arg: 'req' },
+      { name: 'full-time' }, { name: 'help' }, { name: 'version' },
     ],
   });
   if (typeof p === 'number') return p;
@@ -85,6 +88,7 @@ export const ls = defineCommand('ls', function* (io, ctx) {
     all: false, almost: false, dirSelf: false, recursive: false, format: tty ? 'cols' : 'one',
     numeric: false, noOwner: false, noGroup: false, humanSizes: false, inode: false, size: false,
     sort: 'name', reverse: false, classify: 'none', deref: false, quote: tty, width: 0, context: false,
+    timeFmt: ['%b %e %H:%M', '%b %e  %Y'],
   };
   for (const [k, v] of p.opts) {
     switch (k) {
@@ -113,6 +117,26 @@ export const ls = defineCommand('ls', function* (io, ctx) {
       case 'L': o.deref = true; break;
       case 'N': o.quote = false; break;
       case 'Z': o.context = true; break;
+      case 'full-time': o.format = 'long'; o.timeFmt = ['%Y-%m-%d %H:%M:%S.000000000 %z', '%Y-%m-%d %H:%M:%S.000000000 %z']; break;
+      case 'time-style': {
+        const st = (v ?? '').replace(/^posix-/, '');
+        const styles: Record<string, [string, string]> = {
+          'full-iso': ['%Y-%m-%d %H:%M:%S.000000000 %z', '%Y-%m-%d %H:%M:%S.000000000 %z'],
+          'long-iso': ['%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M'],
+          iso: ['%m-%d %H:%M', '%Y-%m-%d '],
+          locale: ['%b %e %H:%M', '%b %e  %Y'],
+        };
+        if (st.startsWith('+')) {
+          const [a, b] = st.slice(1).split('\n');
+          o.timeFmt = [b ?? a, a];
+        } else if (styles[st]) o.timeFmt = styles[st];
+        else {
+          io.err(`invalid argument ${q(v ?? '')} for '--time-style'\nValid arguments are:\n  - [posix-]full-iso\n  - [posix-]long-iso\n  - [posix-]iso\n  - [posix-]locale\n  - +FORMAT (e.g., +%H:%M) for a 'date'-style format`);
+          io.tryHelp();
+          return 2;
+        }
+        break;
+      }
       case 'q': case 'T': case 'color': break;
       case 'w': {
         const n = Number(v);
@@ -218,7 +242,7 @@ function* listAll(io: Io, ctx: CmdContext, o: Opts, operands: string[]) {
         } else line += sizeOf(e).padStart(sizeW) + ' ';
         const t = e.st.mtime;
         const recent = t > now - 15778476 && t <= now + 1;
-        line += strftime(recent ? '%b %e %H:%M' : '%b %e  %Y', t) + ' ';
+        line += strftime(recent ? o.timeFmt[0] : o.timeFmt[1], t) + ' ';
         line += shown[i];
         if (e.st.kind === 'symlink' && e.target !== undefined) line += ' -> ' + display(e.target);
         io.out(line + '\n');
@@ -227,8 +251,9 @@ function* listAll(io: Io, ctx: CmdContext, o: Opts, operands: string[]) {
     }
     const cells = shown.map((n, i) => {
       let pre = '';
-      if (o.inode) pre += String(list[i].st.ino).padStart(o.format === 'one' || o.format === 'commas' ? 0 : inodeW) + ' ';
-      if (o.size) pre += blockStr(list[i]).padStart(o.format === 'one' || o.format === 'commas' ? 0 : blocksW) + ' ';
+      // GNU pads inode numbers and block counts in every format but -m
+      if (o.inode) pre += String(list[i].st.ino).padStart(o.format === 'commas' ? 0 : inodeW) + ' ';
+      if (o.size) pre += blockStr(list[i]).padStart(o.format === 'commas' ? 0 : blocksW) + ' ';
       if (o.context) pre += selinuxContext(list[i].path) + ' ';
       return pre + n;
     });
