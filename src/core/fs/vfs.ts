@@ -168,37 +168,47 @@ export class Vfs {
    * Resolve an absolute path to its inode. `follow` = follow a final symlink.
    * Returns the inode and its canonical path.
    */
-  private walk(path: string, follow: boolean, depth = 0): { node: Inode; path: string } {
-    if (follow && depth === 0) {
+  private walk(path: string, follow: boolean): { node: Inode; path: string } {
+    const r = this.resolve(path, follow);
+    if (typeof r === 'string') throw new FsError(r, path);
+    return r;
+  }
+
+  /**
+   * Path resolution without exceptions (an errno instead): probing for files is common
+   * (writeFile, mkdir -p, systemd's symlink checks) and an Error's stack trace is expensive.
+   */
+  private resolve(path: string, follow: boolean): { node: Inode; path: string } | Errno {
+    if (follow) {
       const hit = this.pathCache.get(path);
       if (hit) return hit;
       const r = this.walkUncached(path, true, 0);
-      if (!this.viaDyn && this.pathCache.size < 10_000) this.pathCache.set(path, r);
+      if (typeof r !== 'string' && !this.viaDyn && this.pathCache.size < 10_000) this.pathCache.set(path, r);
       return r;
     }
-    return this.walkUncached(path, follow, depth);
+    return this.walkUncached(path, follow, 0);
   }
 
   /** Set by walkUncached when the last walk went through a computed directory (not cacheable). */
   private viaDyn = false;
 
-  private walkUncached(path: string, follow: boolean, depth = 0): { node: Inode; path: string } {
+  private walkUncached(path: string, follow: boolean, depth: number): { node: Inode; path: string } | Errno {
     if (depth === 0) this.viaDyn = false;
-    if (depth > 40) throw new FsError('ELOOP', path);
-    if (!path.startsWith('/')) throw new FsError('ENOENT', path);
+    if (depth > 40) return 'ELOOP';
+    if (!path.startsWith('/')) return 'ENOENT';
     const parts = path.split('/').filter((p) => p !== '' && p !== '.');
     let node = this.root;
     const stack: Inode[] = [];
     const names: string[] = [];
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i];
-      if (node.kind !== 'dir') throw new FsError('ENOTDIR', path);
+      if (node.kind !== 'dir') return 'ENOTDIR';
       if (part === '..') {
         if (stack.length) { node = stack.pop()!; names.pop(); }
         continue;
       }
       const next = this.child(node, part);
-      if (!next) throw new FsError('ENOENT', path);
+      if (!next) return 'ENOENT';
       if (node.dyn) this.viaDyn = true;
       const last = i === parts.length - 1;
       if (next.kind === 'symlink' && (!last || follow)) {
@@ -226,11 +236,26 @@ export class Vfs {
   // ---- queries -----------------------------------------------------------------------------
 
   exists(path: string): boolean {
-    try { this.walk(path, true); return true; } catch { return false; }
+    return typeof this.resolve(path, true) !== 'string';
   }
 
   lookup(path: string, follow = true): Inode {
     return this.walk(path, follow).node;
+  }
+
+  /** The inode at `path`, or undefined (no exception: for hot paths that probe for files). */
+  tryLookup(path: string, follow = true): Inode | undefined {
+    const r = this.resolve(path, follow);
+    return typeof r === 'string' ? undefined : r.node;
+  }
+
+  /** A symlink's target, or null when `path` is not a symlink (or does not exist). */
+  tryReadlink(path: string): string | null {
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    const dir = this.tryLookup(parent, true);
+    if (!dir || dir.kind !== 'dir') return null;
+    const n = this.child(dir, path.slice(path.lastIndexOf('/') + 1));
+    return n && n.kind === 'symlink' ? n.target! : null;
   }
 
   realpath(path: string): string {
@@ -238,7 +263,8 @@ export class Vfs {
   }
 
   isDir(path: string): boolean {
-    try { return this.walk(path, true).node.kind === 'dir'; } catch { return false; }
+    const r = this.resolve(path, true);
+    return typeof r !== 'string' && r.node.kind === 'dir';
   }
 
   stat(path: string): StatResult { return this.statOf(this.walk(path, true).node); }
@@ -297,10 +323,9 @@ export class Vfs {
    * if it does not exist. Writing to /dev/null discards; to a proc node calls its writer.
    */
   writeFile(path: string, data: string, opts: { append?: boolean; mode?: number; exclusive?: boolean } = {}): void {
-    let node: Inode | undefined;
-    try { node = this.walk(path, true).node; } catch (e) {
-      if (!(e instanceof FsError) || e.code !== 'ENOENT') throw e;
-    }
+    const found = this.resolve(path, true);
+    if (typeof found === 'string' && found !== 'ENOENT') throw new FsError(found, path);
+    const node = typeof found === 'string' ? undefined : found.node;
     if (node) {
       if (opts.exclusive) throw new FsError('EEXIST', path);
       this.writeNode(node, data, !!opts.append, path);
@@ -308,10 +333,8 @@ export class Vfs {
     }
     // Create: the parent must exist (a dangling symlink's target is created, as open(O_CREAT) does).
     let target = path;
-    try {
-      const l = this.walk(path, false);
-      if (l.node.kind === 'symlink') target = Vfs.normalize(path.slice(0, path.lastIndexOf('/') + 1) || '/', l.node.target!);
-    } catch { /* not a symlink */ }
+    const l = this.resolve(path, false);
+    if (typeof l !== 'string' && l.node.kind === 'symlink') target = Vfs.normalize(path.slice(0, path.lastIndexOf('/') + 1) || '/', l.node.target!);
     const { dir, name } = this.parentOf(target);
     if (!name) throw new FsError('EISDIR', path);
     if (!dir.children || (dir.dyn && !dir.children.size && dir.mode === 0o555)) throw new FsError('EACCES', path);
@@ -349,10 +372,9 @@ export class Vfs {
       let cur = '';
       for (const p of parts) {
         cur += '/' + p;
-        let n: Inode | undefined;
-        try { n = this.walk(cur, true).node; } catch (e) {
-          if (!(e instanceof FsError) || e.code !== 'ENOENT') throw e;
-        }
+        const r = this.resolve(cur, true);
+        if (typeof r === 'string' && r !== 'ENOENT') throw new FsError(r, cur);
+        const n = typeof r === 'string' ? undefined : r.node;
         if (n) { if (n.kind !== 'dir') throw new FsError('ENOTDIR', cur); continue; }
         this.mkdir(cur, { mode: opts.mode });
       }
@@ -367,7 +389,7 @@ export class Vfs {
   }
 
   private existsNoFollow(path: string): boolean {
-    try { this.walk(path, false); return true; } catch { return false; }
+    return typeof this.resolve(path, false) !== 'string';
   }
 
   rmdir(path: string): void {
@@ -396,8 +418,8 @@ export class Vfs {
     const { node } = this.walk(from, false);
     const src = this.parentOf(from);
     if (!src.dir.children?.has(src.name)) throw new FsError('EPERM', from);
-    let destNode: Inode | undefined;
-    try { destNode = this.walk(to, false).node; } catch { /* new name */ }
+    const d = this.resolve(to, false);
+    const destNode: Inode | undefined = typeof d === 'string' ? undefined : d.node;
     if (destNode === node) return;
     if (destNode) {
       if (destNode.kind === 'dir' && node.kind !== 'dir') throw new FsError('EISDIR', to);

@@ -128,7 +128,10 @@ export class Sysctl {
   /** All keys in the order `sysctl -a` prints them (the /proc/sys directory walk). */
   keys(): string[] {
     if (!this.sortedCache) {
-      this.sortedCache = [...this.entries.keys()].sort(cmpKeys);
+      // Component-wise order ("net.ipv4.conf" before "net.ipv4.conf_x"): compare with the
+      // separators turned into the lowest character.
+      this.sortedCache = [...this.entries.keys()].map((k) => [k.replace(/\./g, '\u0000'), k] as const)
+        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((x) => x[1]);
     }
     return this.sortedCache;
   }
@@ -363,15 +366,3 @@ function parseIntStrict(v: string): number | null {
   return Number.isSafeInteger(n) || /^-?\d+$/.test(s) ? n : null;
 }
 
-/** /proc/sys order: component by component, byte order. */
-function cmpKeys(a: string, b: string): number {
-  const pa = a.split('.'), pb = b.split('.');
-  const n = Math.min(pa.length, pb.length);
-  for (let i = 0; i < n; i++) {
-    if (pa[i] !== pb[i]) {
-      // A directory and a file at the same level: plain byte order of the names.
-      return pa[i] < pb[i] ? -1 : 1;
-    }
-  }
-  return pa.length - pb.length;
-}

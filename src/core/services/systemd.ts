@@ -380,10 +380,8 @@ export class Systemd {
   }
 
   private isLink(path: string, target?: string): boolean {
-    try {
-      const t = this.host.fs.readlink(path);
-      return target === undefined || t === target;
-    } catch { return false; }
+    const t = this.host.fs.tryReadlink(path);
+    return t !== null && (target === undefined || t === target);
   }
 
   isMasked(u: UnitRuntime): boolean { return this.isLink(`${ETC}/${u.def.name}`, '/dev/null'); }
