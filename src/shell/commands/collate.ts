@@ -31,7 +31,7 @@ function keyOf(s: string): Key {
     }
   }
   k = { prim, tert };
-  if (cache.size > 50_000) cache.clear();
+  if (cache.size > 500_000) cache.clear();
   cache.set(s, k);
   return k;
 }

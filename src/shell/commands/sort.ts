@@ -226,9 +226,15 @@ export const sort = defineCommand('sort', function* (io, ctx) {
     for (let i = 0; i < t.length; i++) h = Math.imul(h ^ t.charCodeAt(i), 16777619);
     return h >>> 0;
   };
+  const numCache = new Map<string, number>();
+  const num = (s: string): number => {
+    let v = numCache.get(s);
+    if (v === undefined) { v = numPrefix(s); numCache.set(s, v); }
+    return v;
+  };
   const cmpKey = (a: string, b: string, k: KeyOpts): number => {
     let r: number;
-    if (k.n) r = numPrefix(a) - numPrefix(b);
+    if (k.n) r = num(a) - num(b);
     else if (k.g) {
       const x = strtold(a), y = strtold(b);
       const xn = Number.isNaN(x), yn = Number.isNaN(y);
@@ -253,11 +259,20 @@ export const sort = defineCommand('sort', function* (io, ctx) {
     return k.r ? -r : r;
   };
   const allKeys: Key[] = keys.length ? keys : [{ ...g, sf: 1, sc: 1, ef: 0, ec: 0, eb: false }];
+  // Key extraction is the expensive part: cache each line's keys (lines are compared many times).
+  const keyCache = new Map<string, string[]>();
+  const keysOf = (line: string): string[] => {
+    let ks = keyCache.get(line);
+    if (!ks) {
+      ks = allKeys.map((k) => (keys.length ? keyText(line, k, tab) : (k.b ? line.replace(/^[ \t]+/, '') : line)));
+      keyCache.set(line, ks);
+    }
+    return ks;
+  };
   const keyCmp = (a: string, b: string): number => {
-    for (const k of allKeys) {
-      const ka = keys.length ? keyText(a, k, tab) : (k.b ? a.replace(/^[ \t]+/, '') : a);
-      const kb = keys.length ? keyText(b, k, tab) : (k.b ? b.replace(/^[ \t]+/, '') : b);
-      const r = cmpKey(ka, kb, k);
+    const ka = keysOf(a), kb = keysOf(b);
+    for (let i = 0; i < allKeys.length; i++) {
+      const r = cmpKey(ka[i], kb[i], allKeys[i]);
       if (r) return r;
     }
     return 0;

@@ -292,6 +292,27 @@ export const tr = defineCommand('tr', function* (io, ctx) {
   };
   let last: string | null = null;
   const src = stdinSrc(ctx);
+  // Fast path: a table indexed by UTF-16 code unit (-1 = delete), when every set member is
+  // a single code unit; it turns `tr a-z A-Z` on megabytes into a tight loop.
+  const bmp = [...set1].every((c) => c.length === 1) && (!map || [...map.values()].every((c) => c.length === 1))
+    && (!sqSet || [...sqSet].every((c) => c.length === 1)) && (!compTarget || compTarget.every((c) => c.length === 1));
+  let table: Int32Array | undefined;
+  let sqTable: Uint8Array | undefined;
+  if (bmp) {
+    table = new Int32Array(65536);
+    for (let c = 0; c < 65536; c++) {
+      const ch = String.fromCharCode(c);
+      let out = c;
+      if (del) { if (in1(ch)) out = -1; }
+      else if (map && in1(ch)) out = (map.get(ch) ?? (comp ? compTarget![compTarget!.length - 1] : ch)).charCodeAt(0);
+      table[c] = out;
+    }
+    if (sqSet) {
+      sqTable = new Uint8Array(65536);
+      for (let c = 0; c < 65536; c++) if (inSq(String.fromCharCode(c))) sqTable[c] = 1;
+    }
+  }
+  let lastCode = -1;
   for (;;) {
     let chunk: string | null;
     try { chunk = yield* src.read(); } catch (e) {
@@ -300,6 +321,22 @@ export const tr = defineCommand('tr', function* (io, ctx) {
       return 1;
     }
     if (chunk === null) break;
+    if (table) {
+      const buf = new Uint16Array(chunk.length);
+      let n = 0;
+      for (let i = 0; i < chunk.length; i++) {
+        const c = table[chunk.charCodeAt(i)];
+        if (c < 0) continue;
+        if (sqTable && sqTable[c] && c === lastCode) continue;
+        lastCode = c;
+        buf[n++] = c;
+      }
+      let out = '';
+      for (let i = 0; i < n; i += 8192) out += String.fromCharCode(...buf.subarray(i, Math.min(n, i + 8192)));
+      io.out(out);
+      yield* io.flow();
+      continue;
+    }
     let out = '';
     for (const ch of chunk) {
       let c = ch;
