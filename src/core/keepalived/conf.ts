@@ -587,6 +587,7 @@ export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, 
     ['url', {
       handler: () => { url = { path: null, digest: null, statusCodes: new Set(), virtualhost: null }; },
       sub: urlTable,
+      ptr: () => url !== null,
       close: () => {
         if (!url!.path) rpt('HTTP/SSL_GET checker url has no path - ignoring');
         else chk!.urls.push(url!);
@@ -613,7 +614,7 @@ export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, 
   const checkerKw = (kind: CheckerKind, sub: () => KeywordTable): Keyword => ({
     handler: (a) => { chk = newChecker(kind, a!.w.line); },
     sub,
-    ptr: () => rs !== null,
+    ptr: () => chk !== null,
     close: () => {
       const c = chk!;
       chk = null;
@@ -787,7 +788,7 @@ export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, 
         rs = newRs(s.addr, s.port, a!.w.line);
       },
       sub: rsTable,
-      ptr: () => vs !== null,
+      ptr: () => rs !== null,
       close: () => { if (rs) vs!.rs.push(rs); rs = null; },
     }],
     ...ignored(VS_OTHER),
