@@ -16,6 +16,8 @@
 import schemaJson from './guide.schema.json';
 import { PRESETS, type PresetName } from '../core/lab/presets.ts';
 import { compileFilter } from '../core/wire/filter.ts';
+import { parseIpv4 } from '../core/wire/types.ts';
+import { parseAddrPort, parseCidr } from './checks.ts';
 import type { Guide } from './types.ts';
 
 export interface ValidationError {
@@ -66,6 +68,13 @@ function discriminators(branches: Schema[]): string[] | null {
     keys.push(req[0]);
   }
   return new Set(keys).size === keys.length ? keys : null;
+}
+
+/** A property every branch pins with `const` (`"op": "power"` | `"op": "cable"`), if any. */
+function constTag(branches: Schema[]): string | null {
+  const props = branches.map((b) => (deref(b).properties ?? {}) as Record<string, Schema>);
+  for (const k of Object.keys(props[0] ?? {})) if (props.every((p) => p[k] && p[k].const !== undefined)) return k;
+  return null;
 }
 
 function closest(word: string, options: readonly string[]): string | null {
@@ -124,6 +133,12 @@ function check(v: unknown, s0: Schema, path: string, errs: ValidationError[]): v
       } else {
         err(`has several kinds at once (${present.join(', ')}): use one per object, and all/any to combine them`);
       }
+    } else if (typeOf(v) === 'object' && constTag(branches)) {
+      const tag = constTag(branches)!;
+      const tv = (v as Record<string, unknown>)[tag];
+      const i = branches.findIndex((b) => ((deref(b).properties as Record<string, Schema>)[tag]).const === tv);
+      if (i >= 0) check(v, branches[i], path, errs);
+      else err(`"${tag}" must be one of ${branches.map((b) => JSON.stringify(((deref(b).properties as Record<string, Schema>)[tag]).const)).join(', ')}; got ${JSON.stringify(tv)}`);
     } else {
       const ok = branches.filter((b) => { const e: ValidationError[] = []; check(v, b, path, e); return e.length === 0; });
       if (ok.length !== 1) err(ok.length ? 'matches more than one alternative' : `does not match any alternative (${branches.map((b) => describe(deref(b))).join(' | ')})`);
@@ -178,6 +193,8 @@ export function validateSchema(data: unknown): ValidationError[] {
 const HOST_FIELDS = new Set(['host', 'client', 'macOf']);
 const HOSTS_FIELDS = new Set(['from', 'sender', 'receiver']);
 const FILTER_FIELDS = new Set(['filter', 'every']);
+const IP_FIELDS = new Set(['ip', 'via', 'to', 'clientIp', 'netmask']);
+const ADDR_PORT_FIELDS = new Set(['addr', 'vip', 'dest']);
 
 /** Schema plus meaning. `data` is the parsed JSON (or the text of the file). */
 export function validateGuide(data: unknown): ValidationResult {
@@ -236,6 +253,11 @@ export function validateGuide(data: unknown): ValidationResult {
           if (!f.ok) err(p, `display filter "${x}": ${f.error}`);
         }
         if (k === 'regex') { try { new RegExp(x, 'm'); } catch (e) { err(p, `bad regular expression: ${(e as Error).message}`); } }
+        if (!/\{\{/.test(x)) {
+          if (k === 'cidr' && !parseCidr(x)) err(p, `"${x}" is not an IPv4 address or ADDRESS/PREFIX`);
+          if (IP_FIELDS.has(k) && parseIpv4(x) === null) err(p, `"${x}" is not an IPv4 address`);
+          if (ADDR_PORT_FIELDS.has(k) && !parseAddrPort(x)) err(p, `"${x}" is not ADDRESS or ADDRESS:PORT`);
+        }
       } else if (Array.isArray(x) && HOSTS_FIELDS.has(k)) {
         x.forEach((n, i) => typeof n === 'string' && hostOk(n, `${p}[${i}]`));
       } else walkCheck(x, p);
