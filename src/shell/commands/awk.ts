@@ -823,7 +823,11 @@ class Awk {
       if (p.starP) { const pr = Math.trunc(this.num(next())); c.prec = pr < 0 ? undefined : pr; }
       const v = next();
       if (c.conv === 'c') {
-        if (typeof v === 'number' || (v instanceof SN && v.num !== null)) out += formatOne(c, 0, String.fromCodePoint(Math.max(0, Math.trunc(this.num(v)))));
+        if (typeof v === 'number' || (v instanceof SN && v.num !== null)) {
+          let code = Math.trunc(this.num(v));
+          if (!(code >= 0 && code <= 0x10ffff) || (code >= 0xd800 && code < 0xe000)) code = ((code % 256) + 256) % 256 || 0;
+          out += formatOne(c, 0, String.fromCodePoint(code));
+        }
         else {
           // gawk prints a NUL for %c of an empty string
           const sv = this.str(v);

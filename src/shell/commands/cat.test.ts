@@ -35,3 +35,22 @@ describe('cat', () => {
     expect(k.sh('rev', { stdin: 'ab\ncd' }).stdout).toBe('ba\ndc');
   });
 });
+
+describe('interactive input', () => {
+  it('output is written before the next read of stdin (cat from a terminal echoes each line)', async () => {
+    const { collect, drive } = await import('./testkit.ts');
+    const k = new Kit(coreutilsCommands);
+    const out = collect(true);
+    const seenAtRead: string[] = [];
+    const lines = ['one\n', 'two\n'];
+    const stdin = {
+      isTty: true,
+      *read() { seenAtRead.push(out.text); return lines.shift() ?? null; },
+      *readAll() { return ''; },
+      *readLine() { return null; },
+    };
+    const ctx = { ...k.ctx(['cat'], {}, out, collect(true)), stdin };
+    drive(k.registry.get('cat')!.run(ctx), k.m.clock);
+    expect(seenAtRead).toEqual(['', 'one\n', 'one\ntwo\n']);
+  });
+});

@@ -39,12 +39,18 @@ export function globToRegExp(glob: string, icase = false): RegExp {
       if (body[0] === '!' || body[0] === '^') { neg = true; body = body.slice(1); }
       body = body.replace(/\[:(\w+):\]/g, (_m, n: string) => ({ alpha: 'a-zA-Z', digit: '0-9', alnum: 'a-zA-Z0-9', upper: 'A-Z', lower: 'a-z', space: '\\s' } as Record<string, string>)[n] ?? '')
         .replace(/\\/g, '\\\\').replace(/\]/g, '\\]');
-      s += '[' + (neg ? '^' : '') + body + ']';
+      const cls = '[' + (neg ? '^' : '') + body + ']';
+      try { new RegExp(cls); } catch { s += '\\['; continue; } // fnmatch: a bad bracket is a literal `[`
+      s += cls;
       i = end;
     } else if (c === '\\' && i + 1 < glob.length) s += jsLiteral(glob[++i]);
     else s += jsLiteral(c);
   }
-  return new RegExp(s + '$', icase ? 'is' : 's');
+  try {
+    return new RegExp(s + '$', icase ? 'is' : 's');
+  } catch {
+    return new RegExp('^' + jsLiteral(glob) + '$', icase ? 'is' : 's');
+  }
 }
 
 function usage(io: Io): number {

@@ -322,18 +322,23 @@ function gcd(a: bigint, b: bigint): bigint {
   return a < 0n ? -a : a;
 }
 
+/** Pollard's rho; gives up (returns n) after a bounded amount of work so a huge semiprime
+ * cannot freeze the terminal. */
 function rho(n: bigint): bigint {
   if (n % 2n === 0n) return 2n;
-  for (let c = 1n; ; c++) {
+  let budget = 2_000_000;
+  for (let c = 1n; c < 20n; c++) {
     let x = 2n, y = 2n, d = 1n;
     const f = (v: bigint): bigint => (v * v + c) % n;
-    while (d === 1n) {
+    while (d === 1n && budget-- > 0) {
       x = f(x);
       y = f(f(y));
       d = gcd(x - y, n);
     }
+    if (budget <= 0) return n;
     if (d !== n) return d;
   }
+  return n;
 }
 
 export function factorize(n: bigint): bigint[] {
@@ -346,6 +351,7 @@ export function factorize(n: bigint): bigint[] {
     if (m === 1n) continue;
     if (isPrime(m)) { out.push(m); continue; }
     const d = rho(m);
+    if (d === m) { out.push(m); continue; }
     stack.push(d, m / d);
   }
   return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

@@ -10,7 +10,7 @@
  * Left out: locales other than C/UTF-8, multibyte-aware column counting in most tools.
  */
 import { FsError, byteLength, type Inode } from '../../core/fs/vfs.ts';
-import { ShellSignal, TICK, type CmdContext, type Co, type Command, type OutStream } from '../types.ts';
+import { ShellSignal, TICK, type CmdContext, type Co, type Command, type InStream, type OutStream } from '../types.ts';
 
 // ---- quoting (gnulib quotearg, as coreutils 8.32 uses it) ------------------------------------
 
@@ -151,8 +151,23 @@ export function defineCommand(name: string, body: (io: Io, ctx: CmdContext) => C
   return {
     name,
     ...(pkg ? { pkg } : {}),
-    *run(ctx: CmdContext): Co<number> {
-      const io = new Io(ctx);
+    *run(outer: CmdContext): Co<number> {
+      // Queued output is written before any read of stdin: a command waiting for the terminal
+      // or a pipe has shown everything it produced so far (as cat's and a tty's line buffering).
+      let io: Io | undefined;
+      const inner = outer.stdin;
+      const stdin: InStream = {
+        get isTty() { return inner.isTty; },
+        read: () => { io?.sync(); return inner.read(); },
+        readAll: () => { io?.sync(); return inner.readAll(); },
+        readLine: () => { io?.sync(); return inner.readLine(); },
+      };
+      const ctx: CmdContext = {
+        argv: outer.argv, stdin, stdout: outer.stdout, stderr: outer.stderr, env: outer.env, cwd: outer.cwd,
+        fs: outer.fs, host: outer.host, tty: outer.tty, resolve: (p: string) => outer.resolve(p),
+        runLine: outer.runLine ? (line, o) => outer.runLine!(line, o) : undefined,
+      };
+      io = new Io(ctx);
       try {
         const st = yield* body(io, ctx);
         yield* io.flush();
