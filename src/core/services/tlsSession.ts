@@ -9,6 +9,7 @@
  * 8-byte explicit nonce and 16-byte tag around them, and an encrypted close_notify alert.
  */
 import type { Rng } from '../sim/rng.ts';
+import { concatBytes } from '../wire/bytes.ts';
 import {
   TlsCipherSuite, TlsContentType, TlsHandshakeType, tls12ClientFinish, tls12ServerFlight, tlsApplicationData,
   tlsChangeCipherSpec, tlsClientHello, tlsEncryptedHandshake, tlsNewSessionTicket, tlsRecord,
@@ -79,16 +80,28 @@ class Cipher {
   }
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
+const concat = concatBytes;
 
 const CLIENT_KEY = 0x5eed_c11e, SERVER_KEY = 0x5eed_5e7f;
+
+/**
+ * One side's record handling: plaintext handshake messages go to `handshake` (before the
+ * peer's ChangeCipherSpec) or `encrypted` (after it); application data is decrypted; an
+ * alert means the peer closed.
+ */
+function receiveRecords(reader: RecordReader, rx: Cipher, bytes: Uint8Array, state: { peerCcs: boolean },
+  handshake: (body: Uint8Array, send: Uint8Array[]) => void, encrypted: (send: Uint8Array[]) => void) {
+  const send: Uint8Array[] = [];
+  const app: Uint8Array[] = [];
+  let closed = false;
+  for (const r of reader.push(bytes)) {
+    if (r.type === TlsContentType.ChangeCipherSpec) state.peerCcs = true;
+    else if (r.type === TlsContentType.Handshake) { if (state.peerCcs) encrypted(send); else handshake(r.body, send); }
+    else if (r.type === TlsContentType.ApplicationData) app.push(rx.open(r.body));
+    else if (r.type === TlsContentType.Alert) closed = true;
+  }
+  return { send, appData: concat(app), closed };
+}
 
 /**
  * A server session for `serverName` (the certificate's CN). Certificate validity comes from
@@ -98,32 +111,22 @@ export function tlsServerSession(rng: Rng, serverName = 'localhost.localdomain',
   const reader = new RecordReader();
   const rx = new Cipher(CLIENT_KEY), tx = new Cipher(SERVER_KEY);
   let established = false;
-  let peerCcs = false;
+  const st = { peerCcs: false };
   return {
     get established() { return established; },
     receive(bytes) {
-      const send: Uint8Array[] = [];
-      const app: Uint8Array[] = [];
-      let closed = false;
-      for (const r of reader.push(bytes)) {
-        if (r.type === TlsContentType.Handshake && !peerCcs && r.body[0] === TlsHandshakeType.ClientHello) {
-          send.push(tls12ServerFlight({
-            random: randomBytes(rng, 32), cipherSuite: TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-            commonName: serverName, notBefore: nowMs - 3600_000, notAfter: nowMs + 365 * 86400_000, ecdhePublicKey: randomBytes(rng, 32),
-          }));
-        } else if (r.type === TlsContentType.ChangeCipherSpec) {
-          peerCcs = true;
-        } else if (r.type === TlsContentType.Handshake && peerCcs && !established) {
-          // The client's (encrypted) Finished: answer with a ticket, our CCS and Finished.
-          send.push(concat([tlsNewSessionTicket(randomBytes(rng, 192)), tlsChangeCipherSpec(), tlsEncryptedHandshake(randomBytes(rng, 40))]));
-          established = true;
-        } else if (r.type === TlsContentType.ApplicationData) {
-          app.push(rx.open(r.body));
-        } else if (r.type === TlsContentType.Alert) {
-          closed = true;
-        }
-      }
-      return { send, appData: concat(app), closed };
+      return receiveRecords(reader, rx, bytes, st, (body, send) => {
+        if (body[0] !== TlsHandshakeType.ClientHello) return;
+        send.push(tls12ServerFlight({
+          random: randomBytes(rng, 32), cipherSuite: TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+          commonName: serverName, notBefore: nowMs - 3600_000, notAfter: nowMs + 365 * 86400_000, ecdhePublicKey: randomBytes(rng, 32),
+        }));
+      }, (send) => {
+        if (established) return;
+        // The client's (encrypted) Finished: answer with a ticket, our CCS and Finished.
+        send.push(concat([tlsNewSessionTicket(randomBytes(rng, 192)), tlsChangeCipherSpec(), tlsEncryptedHandshake(randomBytes(rng, 40))]));
+        established = true;
+      });
     },
     seal(data) { return [tx.seal(TlsContentType.ApplicationData, data)]; },
     closeNotify() { return [tx.seal(TlsContentType.Alert, Uint8Array.of(1, 0))]; },
@@ -135,7 +138,7 @@ export function tlsClientSession(rng: Rng, sni: string): TlsSession & { hello():
   const reader = new RecordReader();
   const rx = new Cipher(SERVER_KEY), tx = new Cipher(CLIENT_KEY);
   let established = false;
-  let peerCcs = false;
+  const st = { peerCcs: false };
   let peerCN: string | null = null;
   return {
     get established() { return established; },
@@ -145,24 +148,10 @@ export function tlsClientSession(rng: Rng, sni: string): TlsSession & { hello():
       return [tlsClientHello({ random: randomBytes(rng, 32), sni: isIp ? undefined : sni, sessionId: randomBytes(rng, 32) })];
     },
     receive(bytes) {
-      const send: Uint8Array[] = [];
-      const app: Uint8Array[] = [];
-      let closed = false;
-      for (const r of reader.push(bytes)) {
-        if (r.type === TlsContentType.Handshake && !peerCcs) {
-          if (r.body[0] === TlsHandshakeType.Certificate && peerCN === null) peerCN = commonName(r.body);
-          if (r.body[0] === TlsHandshakeType.ServerHelloDone) send.push(tls12ClientFinish(randomBytes(rng, 32), randomBytes(rng, 40)));
-        } else if (r.type === TlsContentType.ChangeCipherSpec) {
-          peerCcs = true;
-        } else if (r.type === TlsContentType.Handshake && peerCcs) {
-          established = true;
-        } else if (r.type === TlsContentType.ApplicationData) {
-          app.push(rx.open(r.body));
-        } else if (r.type === TlsContentType.Alert) {
-          closed = true;
-        }
-      }
-      return { send, appData: concat(app), closed };
+      return receiveRecords(reader, rx, bytes, st, (body, send) => {
+        if (body[0] === TlsHandshakeType.Certificate && peerCN === null) peerCN = commonName(body);
+        if (body[0] === TlsHandshakeType.ServerHelloDone) send.push(tls12ClientFinish(randomBytes(rng, 32), randomBytes(rng, 40)));
+      }, () => { established = true; });
     },
     seal(data) { return [tx.seal(TlsContentType.ApplicationData, data)]; },
     closeNotify() { return [tx.seal(TlsContentType.Alert, Uint8Array.of(1, 0))]; },

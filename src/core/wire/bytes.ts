@@ -102,3 +102,13 @@ export function fromLatin1(s: string): Uint8Array {
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) & 255;
   return out;
 }
+
+/** One array holding `parts` one after the other. */
+export function concatBytes(parts: readonly (Uint8Array | readonly number[])[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}

@@ -14,7 +14,7 @@
 import * as bytesM from './bytes.ts';
 
 // Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
-const { fromLatin1, get16 } = bytesM;
+const { concatBytes, fromLatin1, get16 } = bytesM;
 
 export const TlsContentType = { ChangeCipherSpec: 20, Alert: 21, Handshake: 22, ApplicationData: 23 } as const;
 export const TlsHandshakeType = {
@@ -57,14 +57,7 @@ export const CIPHER_SUITE_NAMES: Readonly<Record<number, string>> = {
 // ---- byte assembly ----------------------------------------------------------------------------
 
 type Part = Uint8Array | number[];
-function cat(...parts: Part[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-}
+function cat(...parts: Part[]): Uint8Array { return concatBytes(parts); }
 const u8 = (v: number): number[] => [v & 255];
 const u16 = (v: number): number[] => [(v >> 8) & 255, v & 255];
 const u24 = (v: number): number[] => [(v >> 16) & 255, (v >> 8) & 255, v & 255];

@@ -11,6 +11,7 @@ import type { TcpSocket } from '../../../core/net/tcp.ts';
 import { tlsClientSession } from '../../../core/services/tlsSession.ts';
 import { buildHttpRequest, parseHttpResponse } from '../../../core/services/http1.ts';
 import { fmtIp, type Ipv4Addr } from '../../../core/wire/types.ts';
+import { concatBytes } from '../../../core/wire/bytes.ts';
 import { ShellSignal, waitSim, type CmdContext, type Co, type Command } from '../../types.ts';
 import { resolveHost } from './resolve.ts';
 
@@ -355,11 +356,5 @@ function headEnd(b: Uint8Array): number {
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
+  return parts.length === 1 ? parts[0] : concatBytes(parts);
 }
