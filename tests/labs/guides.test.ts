@@ -3,7 +3,10 @@
  * a LabSession: after each step's actions its check holds, in order. And a guide checks
  * state, not typed text: the NAT guide completed with other commands than its hints.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatErrors, validateGuide } from '../../src/labs/validate.ts';
 import { LabSession } from '../../src/shell/session.ts';
 import { builtinGuide, builtinGuides } from '../../src/labs/guides/index.ts';
 import { GuideRun, runActions } from '../../src/labs/guide.ts';
@@ -35,6 +38,19 @@ describe('built-in guides', () => {
       expect(p.steps[i].state).toBe('done');
     }
     expect(run.progress().complete).toBe(true);
+  });
+});
+
+describe('docs/lab-format.md', () => {
+  it('its example is a valid guide that its own commands complete', () => {
+    const md = readFileSync(join(import.meta.dirname, '../../docs/lab-format.md'), 'utf8');
+    const json = /```json\n([\s\S]*?)\n```/.exec(md)![1];
+    const r = validateGuide(json);
+    if (!r.ok) throw new Error(formatErrors(r.errors));
+    const s = session(r.guide);
+    const run = new GuideRun(r.guide, s.lab);
+    for (let i = 0; i < r.guide.steps.length; i++) runActions(s, run.showMe(i), () => run.update());
+    expect(run.update().complete).toBe(true);
   });
 });
 
