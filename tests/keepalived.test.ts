@@ -395,3 +395,192 @@ describe('IPVS connection sync across a failover (ha)', () => {
     void l2;
   });
 });
+
+// ---- more of the grammar at run time -------------------------------------------------------------
+
+describe('keepalived features', () => {
+  it('MISC_CHECK: a script on the director decides; exit status and retry in the log line', () => {
+    const l = new Lab1('dr');
+    l.sh('lvs', 'dnf install keepalived ipvsadm -y');
+    rsSetup(l);
+    l.host('lvs').fs.writeFile('/usr/local/bin/chk.sh', '#!/bin/bash\ncurl -s -f -o /dev/null -m 2 http://$1/ || exit 1\nexit 0\n');
+    l.sh('lvs', 'chmod +x /usr/local/bin/chk.sh');
+    const check = (a: string) => `MISC_CHECK {\n            misc_path "/usr/local/bin/chk.sh ${a}"\n        }`;
+    writeConf(l, 'lvs', vsBlock({ check: check('192.168.137.130') }).replace(check('192.168.137.130'), check('192.168.137.130')).replace(/(real_server 192\.168\.137\.200 80 \{\n {8}weight 1\n {8})MISC_CHECK \{\n.*\n {8}\}/, `$1${check('192.168.137.200')}`));
+    l.sh('lvs', 'systemctl start keepalived');
+    l.wait(5);
+    const j = l.journal('lvs', 'Keepalived_healthcheckers');
+    expect(j).toContain("Script user 'keepalived_script' does not exist");
+    expect(j).toContain('SECURITY VIOLATION - check scripts are being executed but script_security not enabled.');
+    expect(j).toContain('Misc check for [[192.168.137.130]:tcp:80 VS [192.168.137.254]:tcp:80] by [/usr/local/bin/chk.sh] succeeded.');
+    l.sh('RS1', 'systemctl stop httpd');
+    l.wait(4);
+    expect(l.journal('lvs').slice(-2)).toEqual([
+      'Misc check for [[192.168.137.130]:tcp:80 VS [192.168.137.254]:tcp:80] by [/usr/local/bin/chk.sh] failed with retry disabled (exited with status 1).',
+      'Removing service [192.168.137.130]:tcp:80 from VS [192.168.137.254]:tcp:80',
+    ]);
+  });
+
+  it('quorum and sorry_server: all real servers down → sorry server in, back out when one returns', () => {
+    const l = new Lab1('dr');
+    l.sh('lvs', 'dnf install keepalived ipvsadm -y');
+    rsSetup(l);
+    writeConf(l, 'lvs', vsBlock().replace('    protocol TCP\n', '    protocol TCP\n    sorry_server 192.168.137.140 80\n'));
+    l.sh('lvs', 'systemctl start keepalived');
+    l.wait(5);
+    l.sh('RS1', 'systemctl stop httpd');
+    l.sh('RS2', 'systemctl stop httpd');
+    l.wait(8);
+    expect(rows(l.sh('lvs', 'ipvsadm -Ln'))).toEqual(['192.168.137.140:80 Route 1']);
+    const j = l.journal('lvs', 'Keepalived_healthcheckers');
+    expect(j).toContain('Lost quorum 1-0=1 > 0 for VS [192.168.137.254]:tcp:80');
+    expect(j).toContain('Adding sorry server [192.168.137.140]:tcp:80 to VS [192.168.137.254]:tcp:80');
+    expect(j).toContain('Removing alive servers from the pool for VS [192.168.137.254]:tcp:80');
+    l.sh('RS2', 'systemctl start httpd');
+    l.wait(4);
+    expect(rows(l.sh('lvs', 'ipvsadm -Ln'))).toEqual(['192.168.137.200:80 Route 1']);
+    expect(l.journal('lvs').slice(-4)).toEqual([
+      'Adding service [192.168.137.200]:tcp:80 to VS [192.168.137.254]:tcp:80',
+      'Gained quorum 1+0=1 <= 1 for VS [192.168.137.254]:tcp:80',
+      'Removing sorry server [192.168.137.140]:tcp:80 from VS [192.168.137.254]:tcp:80',
+      'Adding alive servers to the pool for VS [192.168.137.254]:tcp:80',
+    ]);
+    expect(l.journal('lvs', 'Keepalived_healthcheckers')).toContain('Adding alive servers to the pool for VS [192.168.137.254]:tcp:80');
+  });
+
+  it('alpha: real servers join only after their first successful check', () => {
+    const l = new Lab1('dr');
+    l.sh('lvs', 'dnf install keepalived ipvsadm -y');
+    rsSetup(l);
+    writeConf(l, 'lvs', vsBlock().replace('    protocol TCP\n', '    protocol TCP\n    alpha\n'));
+    l.sh('lvs', 'systemctl start keepalived');
+    l.s.settle(50_000);
+    expect(rows(l.sh('lvs', 'ipvsadm -Ln'))).toEqual([]);
+    l.wait(5);
+    expect(rows(l.sh('lvs', 'ipvsadm -Ln'))).toEqual(['192.168.137.130:80 Route 1', '192.168.137.200:80 Route 1']);
+    expect(l.journal('lvs', 'Keepalived_healthcheckers')).toContain('Adding service [192.168.137.130]:tcp:80 to VS [192.168.137.254]:tcp:80');
+  });
+
+  it('SSL_GET over the lab TLS to httpd with mod_ssl', () => {
+    const l = new Lab1('dr');
+    l.sh('lvs', 'dnf install keepalived ipvsadm -y');
+    rsSetup(l);
+    for (const rs of ['RS1', 'RS2']) { l.sh(rs, 'dnf install mod_ssl -y'); l.sh(rs, 'systemctl restart httpd'); }
+    const check = 'SSL_GET {\n            url {\n                path /\n            }\n            connect_timeout 2\n        }';
+    writeConf(l, 'lvs', vsBlock({ port: 443, check }));
+    l.sh('lvs', 'systemctl start keepalived');
+    l.wait(5);
+    expect(l.journal('lvs', 'Keepalived_healthcheckers')).toContain('Remote Web server [192.168.137.130]:tcp:443 succeed on service.');
+    l.sh('RS1', 'systemctl stop httpd');
+    l.wait(9);
+    expect(l.journal('lvs', 'Keepalived_healthcheckers')).toContain('SSL_CHECK on service [192.168.137.130]:tcp:443 failed after 1 retries.');
+    expect(rows(l.sh('lvs', 'ipvsadm -Ln'))).toEqual(['192.168.137.200:443 Route 1']);
+  });
+});
+
+describe('VRRP options', () => {
+  function two(confA: string, confB: string): Lab1 {
+    const l = new Lab1('ha');
+    for (const h of ['lvs', 'lvs2']) l.sh(h, 'dnf install keepalived -y');
+    writeConf(l, 'lvs', confA);
+    writeConf(l, 'lvs2', confB);
+    l.sh('lvs', 'systemctl start keepalived');
+    l.sh('lvs2', 'systemctl start keepalived');
+    l.wait(6);
+    return l;
+  }
+
+  it('nopreempt: a recovered higher-priority backup does not take the VIP back', () => {
+    const a = vrrpBlock('BACKUP', 100).replace('    advert_int 1\n', '    advert_int 1\n    nopreempt\n');
+    const b = vrrpBlock('BACKUP', 90).replace('    advert_int 1\n', '    advert_int 1\n    nopreempt\n');
+    const l = two(a, b);
+    expect(hasVip(l.host('lvs'))).toBe(true);
+    l.sh('lvs', 'systemctl stop keepalived');
+    l.wait(2);
+    expect(hasVip(l.host('lvs2'))).toBe(true);
+    l.sh('lvs', 'systemctl start keepalived');
+    l.wait(10);
+    expect(hasVip(l.host('lvs2'))).toBe(true);
+    expect(hasVip(l.host('lvs'))).toBe(false);
+  });
+
+  it('different passwords: split brain, both MASTER, both hold the VIP', () => {
+    const l = two(vrrpBlock('MASTER', 100), vrrpBlock('BACKUP', 90).replace('auth_pass 1111', 'auth_pass 2222'));
+    expect(hasVip(l.host('lvs'))).toBe(true);
+    expect(hasVip(l.host('lvs2'))).toBe(true);
+    expect(l.journal('lvs2', 'Keepalived_vrrp')).toContain('(VI_1) received an invalid passwd!');
+  });
+
+  it('unicast_peer: adverts go to the peer, not the group', () => {
+    const u = (peer: string) => `    unicast_peer {\n        ${peer}\n    }\n`;
+    const l = two(vrrpBlock('MASTER', 100).replace('    advert_int 1\n', '    advert_int 1\n' + u('192.168.137.101')),
+      vrrpBlock('BACKUP', 90).replace('    advert_int 1\n', '    advert_int 1\n' + u('192.168.137.100')));
+    expect(hasVip(l.host('lvs'))).toBe(true);
+    expect(hasVip(l.host('lvs2'))).toBe(false);
+    const adv = l.frames().filter((x) => x.f.payload.kind === 'ipv4' && x.f.payload.payload.kind === 'vrrp');
+    expect(adv.length).toBeGreaterThan(0);
+    expect(adv.every((x) => x.f.payload.kind === 'ipv4' && x.f.payload.dst === ip('192.168.137.101'))).toBe(true);
+  });
+
+  it('track_interface with weight lowers the priority instead of FAULT', () => {
+    const l = new Lab1('ha');
+    for (const h of ['lvs', 'lvs2']) l.sh(h, 'dnf install keepalived -y');
+    // A second NIC on lvs to track.
+    l.s.topology({ op: 'addNic', host: 'lvs', dev: 'eth1', segment: 'vmnet8' });
+    l.sh('lvs', 'ip link set eth1 up');
+    writeConf(l, 'lvs', vrrpBlock('MASTER', 100).replace('    advert_int 1\n', '    advert_int 1\n    track_interface {\n        eth1 weight -20\n    }\n'));
+    writeConf(l, 'lvs2', vrrpBlock('BACKUP', 90));
+    l.sh('lvs', 'systemctl start keepalived');
+    l.sh('lvs2', 'systemctl start keepalived');
+    l.wait(6);
+    expect(hasVip(l.host('lvs'))).toBe(true);
+    l.host('lvs').setPlugged('eth1', false);
+    l.wait(2);
+    expect(l.journal('lvs', 'Keepalived_vrrp')).toEqual(expect.arrayContaining(['Netlink reports eth1 down', '(VI_1) Changing effective priority from 100 to 80']));
+    l.wait(4);
+    expect(l.journal('lvs2', 'Keepalived_vrrp')).toContain('(VI_1) received lower priority (80) advert from 192.168.137.100 - discarding');
+    expect(l.journal('lvs', 'Keepalived_vrrp')).toContain('(VI_1) Master received advert from 192.168.137.101 with higher priority 90, ours 80');
+    expect(hasVip(l.host('lvs2'))).toBe(true);
+    expect(hasVip(l.host('lvs'))).toBe(false);
+  });
+
+  it('vrrp_sync_group: members change state together', () => {
+    const two2 = (state: string, prio: number) => vrrpBlock(state, prio) + vrrpBlock(state, prio).replace('VI_1', 'VI_2').replace('virtual_router_id 51', 'virtual_router_id 52').replace(VIP, '192.168.137.253')
+      + 'vrrp_sync_group VG_1 {\n    group {\n        VI_1\n        VI_2\n    }\n}\n';
+    const l = two(two2('MASTER', 100), two2('BACKUP', 90));
+    expect(keepalivedOf(l.host('lvs'))!.status().vrrp.map((v) => v.state)).toEqual(['MASTER', 'MASTER']);
+    expect(keepalivedOf(l.host('lvs'))!.status().syncGroups).toEqual([{ name: 'VG_1', state: 'MASTER', members: ['VI_1', 'VI_2'] }]);
+    powerOffMachine(l.host('lvs'), { graceful: false });
+    l.wait(5);
+    expect(keepalivedOf(l.host('lvs2'))!.status().vrrp.map((v) => v.state)).toEqual(['MASTER', 'MASTER']);
+  });
+
+  it('vrrp_strict (the sample configuration): the VIP answers nothing on a non-owner master', () => {
+    const l = new Lab1('ha');
+    l.sh('lvs', 'dnf install keepalived -y');
+    writeConf(l, 'lvs', 'global_defs {\n    vrrp_strict\n}\n' + vrrpBlock('MASTER', 100));
+    l.sh('lvs', 'systemctl start keepalived');
+    l.wait(5);
+    expect(hasVip(l.host('lvs'))).toBe(true);
+    expect(l.sh('client', `ping -c 1 -W 1 ${VIP}`)).toContain('100% packet loss');
+    expect(l.journal('lvs', 'Keepalived_vrrp')).toContain('(VI_1) Strict mode does not support authentication. Ignoring.');
+  });
+});
+
+describe('property: keepalived keeps running whatever the configuration', () => {
+  it('random edits of a working configuration never throw at run time', async () => {
+    const fc = (await import('fast-check')).default;
+    const l = new Lab1('ha');
+    l.sh('lvs', 'dnf install keepalived ipvsadm -y');
+    const base = 'global_defs {\n lvs_sync_daemon eth0 VI_1\n}\n' + vrrpBlock('MASTER', 100) + vsBlock({ check: 'HTTP_GET {\n url {\n path /\n }\n connect_timeout 1\n }' })
+      + vsBlock({ port: 8080, check: 'MISC_CHECK {\n misc_path "/bin/false"\n }' });
+    fc.assert(fc.property(fc.tuple(fc.nat(base.length), fc.nat(12), fc.constantFrom('', '{', '}', ' 0', 'x', '\n', ' DR', '999999', '-1', '"')), ([at, del, ins]) => {
+      writeConf(l, 'lvs', base.slice(0, at) + ins + base.slice(at + del));
+      l.host('lvs').sd.restart('keepalived');
+      l.wait(4);
+      l.host('lvs').sd.reload('keepalived');
+      l.wait(1);
+    }), { numRuns: 40, seed: 11 });
+    l.host('lvs').sd.stop('keepalived');
+  });
+});

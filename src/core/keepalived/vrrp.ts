@@ -281,6 +281,8 @@ export class VrrpDaemon {
     const prev = i.state;
     if (i.state === 'BACKUP') {
       this.log(`(${i.conf.name}) Receive advertisement timeout`);
+      // vrrp_goto_master()
+      i.wantstate = 'MASTER';
       this.gotoMaster(i);
     } else if (i.state === 'MASTER') {
       this.masterTx(i);
