@@ -98,7 +98,7 @@ test.describe('the seed NAT lab', () => {
     await expect(terminal(page, 'client').locator('.xterm-rows')).toContainText(/RS[12] - 192\.168\.137\./);
     const drawn = await page.evaluate('window.__drawn') as string[];
     // Before the director: to the VIP. After it: to a real server. And the callout at the director says why.
-    expect(drawn.some((l) => /^TCP SYN 192\.168\.1\.111:\d+ → 192\.168\.1\.100:80$/.test(l))).toBe(true);
+    expect(drawn.some((l) => /^TCP SYN 192\.168\.1\.111:\d+ → 192\.168\.1\.100:80$/.test(l)), drawn.join('\n')).toBe(true);
     expect(drawn.some((l) => /^TCP SYN 192\.168\.1\.111:\d+ → 192\.168\.137\.(130|200):80$/.test(l))).toBe(true);
     expect(drawn.some((l) => /dst IP 192\.168\.1\.100 → 192\.168\.137\.(130|200)/.test(l))).toBe(true);
     expect(drawn.some((l) => /src IP 192\.168\.137\.(130|200) → 192\.168\.1\.100/.test(l))).toBe(true);

@@ -5,7 +5,7 @@
  * in localStorage. Topology and terminals load as separate chunks, so a prompt is usable
  * before the topology's library has arrived.
  */
-import { lazy, Suspense, useCallback, useEffect, useRef, type PointerEvent as RPointerEvent, type KeyboardEvent as RKeyboardEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type PointerEvent as RPointerEvent, type KeyboardEvent as RKeyboardEvent } from 'react';
 import Controls from './anim/Controls.tsx';
 import CapturePane from './capture/CapturePane.tsx';
 import DetailPane from './capture/DetailPane.tsx';
@@ -106,6 +106,14 @@ export default function LabApp() {
   const lab = findLab(preset);
   const title = lab ? (lab.title ?? (lab.titleKey ? t(lab.titleKey) : lab.id)) : preset ?? '';
 
+  // The topology (xyflow) takes a while to lay out: draw it after the terminals have painted
+  // their first prompt, so typing can start first.
+  const [topoOn, setTopoOn] = useState(false);
+  useEffect(() => {
+    if (!ready || topoOn) return;
+    const id = requestAnimationFrame(() => setTimeout(() => setTopoOn(true), 0));
+    return () => cancelAnimationFrame(id);
+  }, [ready, topoOn]);
   useEffect(() => { document.title = `${title} — ${t('app.title')}`; }, [title, t]);
 
   return (
@@ -119,7 +127,7 @@ export default function LabApp() {
       </header>
       <div className="workspace" ref={ws}>
         <div className="area area--topo">
-          {ready ? <Suspense fallback={<div className="loading">{t('ui.loading')}</div>}><Topology /></Suspense> : <div className="loading">{t('ui.loading')}</div>}
+          {topoOn ? <Suspense fallback={<div className="loading">{t('ui.loading')}</div>}><Topology /></Suspense> : <div className="loading">{t('ui.loading')}</div>}
         </div>
         <div className="split split--v" role="separator" aria-orientation="vertical" aria-label={t('ui.resize')} tabIndex={0} onPointerDown={drag('x')} onKeyDown={key('x')} />
         <div className="area area--terms" id="terminals">

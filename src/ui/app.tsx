@@ -1,9 +1,9 @@
 /**
- * Entry point. `/` renders the start page only (small: no xterm, no xyflow, no worker).
- * `/?lab=nat` starts the lab worker and fetches the lab page's chunks at once, in parallel,
- * before React renders anything, so the first prompt is ready as early as possible.
+ * The app (imported by main.ts right after it started the lab worker). `/` renders the
+ * start page only (small: no xterm, no xyflow). `/?lab=nat` fetches the lab page's chunks at
+ * once, in parallel, before React renders anything, so the first prompt is ready early.
  */
-import { lazy, StrictMode, Suspense } from 'react';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { boot } from './boot.ts';
 import { findLab } from './labs.ts';
@@ -25,16 +25,13 @@ function applyPrefs(): void {
 applyPrefs();
 useApp.subscribe((s, p) => { if (s.theme !== p.theme || s.lang !== p.lang || s.fontScale !== p.fontScale) applyPrefs(); });
 
-let LabApp: ReturnType<typeof lazy> | null = null;
+const root = createRoot(document.getElementById('root')!);
 if (lab) {
-  const labApp = import('./LabApp.tsx');
-  LabApp = lazy(() => labApp);
-  void preloadXterm();
   boot(lab.preset, params);
+  void preloadXterm();
+  // Render the lab page once its chunk is here, without a Suspense boundary: React 19 holds
+  // a boundary's first reveal back by up to 300 ms, which would delay the first prompt.
+  void import('./LabApp.tsx').then(({ default: LabApp }) => root.render(<StrictMode><LabApp /></StrictMode>));
+} else {
+  root.render(<StrictMode><StartPage /></StrictMode>);
 }
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    {LabApp ? <Suspense fallback={null}><LabApp /></Suspense> : <StartPage />}
-  </StrictMode>,
-);

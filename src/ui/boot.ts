@@ -18,10 +18,15 @@ export function boot(preset: string, params: URLSearchParams): void {
     useApp.setState({ mode: { ...st.mode, animate: animate === null ? st.mode.animate : animate !== '0', speed: speed > 0 ? speed : st.mode.speed } });
   }
   const c = labClient();
+  // The director's and the client's terminals open at once (every preset but blank has
+  // them), so xterm is ready when the first prompt arrives.
+  if (preset !== 'blank') for (const h of [...FIRST_TERMS].reverse()) useApp.getState().openTerm(h);
   const off = useApp.subscribe((s) => {
     if (!s.ready) return;
     off();
-    if (s.openTerms.length === 0) {
+    const known = s.openTerms.filter((h) => s.shells.includes(h));
+    if (known.length !== s.openTerms.length) for (const h of s.openTerms) if (!known.includes(h)) useApp.getState().closeTerm(h);
+    if (known.length === 0) {
       const first = FIRST_TERMS.filter((h) => s.shells.includes(h));
       for (const h of (first.length ? first : s.shells.slice(0, 1)).reverse()) useApp.getState().openTerm(h);
       if (first[0]) useApp.getState().focusTerm(first[0]);

@@ -5,6 +5,7 @@
  */
 import type { FromWorker, Hop, Query, QueryResult, ToWorker } from '../worker/protocol.ts';
 import { rowCache } from './capture/rowCache.ts';
+import type { EarlyWorker } from './early.ts';
 import { useApp } from './store/index.ts';
 import { setPort } from './store/port.ts';
 import { terminals } from './terminal/registry.ts';
@@ -16,10 +17,27 @@ export class LabClient {
   private readonly pending = new Map<number, Resolver>();
   private nextId = 1;
   private readonly hopListeners = new Set<(h: readonly Hop[]) => void>();
+  /** Start-up timings (page clock, ms) for the bench and diagnostics. */
+  timing: { workerCreated: number; workerInit?: number; labBuilt?: number; readyReceived?: number } = { workerCreated: 0 };
+
+  /** The preset the early script already asked the worker to build (see early.ts). */
+  private earlyPreset: string | null;
+  private early: MessageEvent<FromWorker>[] = [];
 
   constructor() {
-    this.worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'lab' });
-    this.worker.onmessage = (e: MessageEvent<FromWorker>) => this.receive(e.data);
+    const e = (globalThis as { __lvsEarly?: EarlyWorker }).__lvsEarly;
+    if (e) {
+      this.worker = e.worker;
+      this.timing.workerCreated = e.created;
+      this.earlyPreset = e.preset;
+      this.early = e.buffered as MessageEvent<FromWorker>[];
+      delete (globalThis as { __lvsEarly?: EarlyWorker }).__lvsEarly;
+    } else {
+      this.worker = new Worker(new URL('../worker/lab.worker.ts', import.meta.url), { type: 'module', name: 'lab' });
+      this.timing.workerCreated = performance.now();
+      this.earlyPreset = null;
+    }
+    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.receive(ev.data);
     this.worker.onerror = (e) => useApp.getState().pushError(`worker: ${e.message}`);
   }
 
@@ -44,7 +62,12 @@ export class LabClient {
     rowCache.reset(0);
     this.send({ t: 'mode', mode: st.mode });
     this.send({ t: 'view', point: st.point, filter: st.appliedFilter });
-    this.send({ t: 'init', preset });
+    if (this.earlyPreset !== preset) this.send({ t: 'init', preset });
+    this.earlyPreset = null;
+    // What the worker said before the app was up.
+    const early = this.early;
+    this.early = [];
+    for (const ev of early) this.receive(ev.data);
   }
 
   private receive(m: FromWorker): void {
@@ -55,6 +78,11 @@ export class LabClient {
       case 'clear': terminals.clear(m.host); break;
       case 'edit': terminals.edit(m.host, m.path, m.content, m.mode); break;
       case 'ready':
+        if (m.timing) {
+          // The worker's clock, converted to this page's performance.now().
+          const off = m.timing.origin - performance.timeOrigin;
+          this.timing = { ...this.timing, workerInit: m.timing.init + off, labBuilt: m.timing.built + off, readyReceived: performance.now() };
+        }
         st.labReady(m.preset, m.shells, m.topology, m.engine);
         terminals.setHosts(m.shells);
         break;

@@ -246,6 +246,7 @@ export class LabEngine {
   }
 
   private init(preset: string, journal?: readonly InputEvent[]): void {
+    const t0 = this.host.now();
     this.live?.unsubscribe();
     this.past?.unsubscribe();
     this.past = null;
@@ -262,8 +263,10 @@ export class LabEngine {
     this.configureView(w);
     w.topoVersion++;
     w.topoDirty = false;
-    this.host.post({ t: 'ready', preset, shells: w.session.shellHosts(), topology: topologySnapshot(w.lab, w.topoVersion), engine: w.engineName });
+    const timing = { origin: globalThis.performance?.timeOrigin ?? 0, init: t0, built: this.host.now() };
+    // Prompts first: the terminals can show them while the page is still drawing the topology.
     for (const h of w.session.shellHosts()) this.host.post({ t: 'prompt', host: h, prompt: w.session.prompt(h) });
+    this.host.post({ t: 'ready', preset, shells: w.session.shellHosts(), topology: topologySnapshot(w.lab, w.topoVersion), engine: w.engineName, timing });
     this.observe(w);
     this.flush(true);
   }
@@ -272,10 +275,10 @@ export class LabEngine {
   private input(): void {
     if (this.past) this.branch();
     const w = this.world;
-    if (!this.mode.animate) {
-      const now = this.host.now();
-      w.session.pump(SLICE_MS, () => this.host.now(), this.pacer.target(now));
-    }
+    const now = this.host.now();
+    if (!this.mode.animate) w.session.pump(SLICE_MS, () => this.host.now(), this.pacer.target(now));
+    // In slow motion the clock does not owe the lab the time it sat idle.
+    else if (this.pacer.target(now) > w.lab.now) this.pacer.rebase(w.lab.now, now);
   }
 
   // ---- running --------------------------------------------------------------------------------
@@ -345,29 +348,35 @@ export class LabEngine {
     }
     if (!this.mode.paused && t0 < this.holdUntil) return { again: false, wake: this.holdUntil - t0 };
     const before = lab.capture.lastNo;
-    for (let guard = 0; guard < 10_000; guard++) {
-      const next = w.nextDue();
-      let until: number;
-      if (this.stepWanted > 0) until = next;                       // a step jumps over idle time
-      else {
-        const target = this.pacer.target(h.now());
-        until = next - lab.now <= this.pacer.fastGapUs ? next : Math.min(next, target);
-      }
-      const r = w.session.pump(Math.max(1, budgetLeft()), () => h.now(), until === Infinity ? lab.now : until);
+    const held = (): { again: boolean; wake: number } => {
+      if (this.stepWanted > 0) this.stepWanted--;
+      const hold = HOP_MS / Math.max(0.05, this.mode.speed);
+      this.holdUntil = h.now() + hold;
+      this.pacer.rebase(lab.now, this.holdUntil);
+      return { again: false, wake: this.mode.paused ? Infinity : hold };
+    };
+    // One simulation event at a time, so the lab stops right after the frame it puts on a
+    // wire (pump would run a whole exchange in one go). Between events the shells run at the
+    // current instant, which is the schedule pump follows, so runs stay identical.
+    for (let guard = 0; guard < 100_000; guard++) {
+      const r = w.session.pump(Math.max(1, budgetLeft()), () => h.now(), lab.now);
       this.observe(w);
-      if (lab.capture.lastNo > before) {
-        if (this.stepWanted > 0) this.stepWanted--;
-        const hold = HOP_MS / Math.max(0.05, this.mode.speed);
-        this.holdUntil = h.now() + hold;
-        this.pacer.rebase(lab.now, this.holdUntil);
-        return { again: false, wake: this.mode.paused ? Infinity : hold };
-      }
+      if (lab.capture.lastNo > before) return held();
       if (budgetLeft() <= 0) return { again: true, wake: Infinity };
-      const due = w.nextDue();
-      if (due === Infinity && r.idle) { this.stepWanted = 0; return { again: false, wake: Infinity }; }
-      if (this.stepWanted === 0 && due > this.pacer.target(h.now()) && due - lab.now > this.pacer.fastGapUs) {
-        return { again: false, wake: this.pacer.delayUntil(due, h.now()) };
+      const ev = lab.q.peekTime();
+      const deadline = w.session.procs.wakeCondition().until ?? Infinity;
+      const next = Math.min(ev, deadline);
+      if (next === Infinity) {
+        if (r.idle || !w.session.procs.anyRunnable()) { this.stepWanted = 0; return { again: false, wake: Infinity }; }
+        continue;
       }
+      if (this.stepWanted === 0 && next > this.pacer.target(h.now()) && next - lab.now > this.pacer.fastGapUs) {
+        return { again: false, wake: this.pacer.delayUntil(next, h.now()) };
+      }
+      if (deadline < ev) w.session.pump(Math.max(1, budgetLeft()), () => h.now(), deadline);
+      else lab.q.runNext();
+      this.observe(w);
+      if (lab.capture.lastNo > before) return held();
     }
     return { again: true, wake: Infinity };
   }

@@ -255,7 +255,11 @@ export type ToWorker =
 // ---- worker → page ---------------------------------------------------------------------------
 
 export type FromWorker =
-  | { readonly t: 'ready'; readonly preset: string; readonly shells: readonly string[]; readonly topology: TopologySnapshot; readonly engine: string }
+  | {
+    readonly t: 'ready'; readonly preset: string; readonly shells: readonly string[]; readonly topology: TopologySnapshot; readonly engine: string;
+    /** When the worker got `init` and finished building the lab (its performance clock and timeOrigin), for diagnostics. */
+    readonly timing?: { readonly origin: number; readonly init: number; readonly built: number };
+  }
   | { readonly t: 'out'; readonly host: string; readonly data: string }
   | { readonly t: 'prompt'; readonly host: string; readonly prompt: string }
   | { readonly t: 'clear'; readonly host: string }

@@ -32,9 +32,13 @@ interface Packet {
   readonly color: string;
   readonly labelled: boolean;
   hovered: boolean;
+  /** Its elements, kept so a frame of animation touches the DOM directly (no d3 join per frame). */
+  el?: SVGGElement;
+  dots?: SVGCircleElement[];
+  lab?: SVGGElement;
 }
 
-interface Callout { key: number; host: number; text: string; t0: number; dur: number }
+interface Callout { key: number; host: number; text: string; t0: number; dur: number; el?: SVGGElement }
 
 const MAX_IN_FLIGHT = 600;
 const LABELLED = 6;
@@ -75,6 +79,8 @@ export class Animator {
   onSelect: (no: number) => void = () => {};
   /** Frames drawn by the loop (bench). */
   framesDrawn = 0;
+  /** Hops that could not be placed on the drawing (a NIC or node not on it), with why. */
+  readonly skipped: string[] = [];
 
   constructor(svgGroup: SVGGElement, private readonly geo: AnimGeometry, private readonly now: () => number = () => performance.now()) {
     this.root = select(svgGroup);
@@ -90,7 +96,7 @@ export class Animator {
     const dur = this.hopMs / Math.max(0.05, this.speed);
     for (const hop of hops) {
       const p = this.route(hop);
-      if (!p) continue;
+      if (!p) { this.skipped.push(`${hop.no}: ${this.why}`); if (this.skipped.length > 50) this.skipped.shift(); continue; }
       const drop = hop.drop !== undefined || hop.toNics.length === 0;
       this.packets.push({
         key: ++this.seq, hop, paths: p, lengths: p.map(pathLength), t0: t, dur,
@@ -98,6 +104,7 @@ export class Animator {
       });
       if (hop.rewrite) this.callouts.push({ key: this.seq, host: hop.fromHost, text: hop.rewrite, t0: t, dur: dur * 1.6 });
     }
+    if (this.callouts.some((c) => !c.el)) this.drawCallouts();
     if (this.packets.length > MAX_IN_FLIGHT) this.packets.splice(0, this.packets.length - MAX_IN_FLIGHT);
     // Only the newest few carry a label: 200 labels in flight would be unreadable and slow.
     const n = this.packets.length;
@@ -106,11 +113,13 @@ export class Animator {
     this.start();
   }
 
+  private why = '';
+
   private route(hop: Hop): XY[][] | null {
     const from = this.geo.nic(hop.fromNic);
-    if (!from) return null;
+    if (!from) { this.why = `no NIC ${hop.fromNic}`; return null; }
     const fr = this.geo.hostRect(from.hostId);
-    if (!fr) return null;
+    if (!fr) { this.why = `no box for host ${from.hostId}`; return null; }
     const [a, b] = wire(fr, from.seg, from.slot, from.slots);
     const paths: XY[][] = [];
     for (const id of hop.toNics) {
@@ -151,8 +160,10 @@ export class Animator {
       .on('pointerleave', function (_e, d) { d.hovered = false; self.label(this, d); });
     g.each(function (d) {
       const s = select(this);
-      for (let i = 0; i < d.paths.length; i++) s.append('circle').attr('r', 5.5).attr('fill', d.color).attr('class', 'pkt__dot');
-      s.append('g').attr('class', 'pkt__label');
+      d.el = this;
+      d.dots = [];
+      for (let i = 0; i < d.paths.length; i++) d.dots.push(s.append('circle').attr('r', 5.5).attr('fill', d.color).attr('class', 'pkt__dot').node()!);
+      d.lab = s.append('g').attr('class', 'pkt__label').node()!;
     });
     const all = g.merge(sel);
     all.each(function (d) { self.label(this, d); });
@@ -178,45 +189,55 @@ export class Animator {
   private tick(): void {
     const t = this.now();
     this.framesDrawn++;
-    const live = this.packets.filter((p) => t - p.t0 < p.dur);
-    if (live.length !== this.packets.length) { this.packets = live; this.join(); }
-    this.callouts = this.callouts.filter((c) => t - c.t0 < c.dur);
-    this.pktLayer.selectAll<SVGGElement, Packet>('g.pkt').each(function (d) {
-      const f = easeCubicInOut(Math.min(1, (t - d.t0) / d.dur));
-      const dots = this.children;
-      let first: XY | null = null;
+    let ended = false;
+    for (const d of this.packets) {
+      const k = (t - d.t0) / d.dur;
+      if (k >= 1) { ended = true; continue; }
+      const f = easeCubicInOut(k);
+      const dots = d.dots!;
+      let fx = 0, fy = 0;
       for (let i = 0; i < d.paths.length; i++) {
         const p = along(d.paths[i], d.lengths[i], f);
-        first ??= p;
-        const c = dots[i] as SVGCircleElement;
-        c.setAttribute('cx', p.x.toFixed(1));
-        c.setAttribute('cy', p.y.toFixed(1));
+        if (i === 0) { fx = p.x; fy = p.y; }
+        dots[i].setAttribute('cx', p.x.toFixed(1));
+        dots[i].setAttribute('cy', p.y.toFixed(1));
       }
-      const lab = dots[d.paths.length] as SVGGElement | undefined;
-      if (lab && first) lab.setAttribute('transform', `translate(${first.x.toFixed(1)},${first.y.toFixed(1)})`);
-    });
-    this.drawCallouts();
-    if (this.packets.length === 0 && this.callouts.length === 0) {
-      this.drawCallouts();
-      this.stop();
+      if (d.lab!.firstChild) d.lab!.setAttribute('transform', `translate(${fx.toFixed(1)},${fy.toFixed(1)})`);
     }
+    if (ended) {
+      const live: Packet[] = [];
+      for (const d of this.packets) { if ((t - d.t0) / d.dur >= 1) d.el?.remove(); else live.push(d); }
+      this.packets = live;
+    }
+    if (this.callouts.length) {
+      const before = this.callouts.length;
+      this.callouts = this.callouts.filter((c) => { if (t - c.t0 < c.dur) return true; c.el?.remove(); return false; });
+      if (this.callouts.length !== before || this.callouts.some((c) => !c.el)) this.drawCallouts();
+      else this.placeCallouts();
+    }
+    if (this.packets.length === 0 && this.callouts.length === 0) this.stop();
   }
 
   private drawCallouts(): void {
-    const geo = this.geo;
     const sel = this.calloutLayer.selectAll<SVGGElement, Callout>('g.callout').data(this.callouts, (d) => d.key);
     sel.exit().remove();
     const g = sel.enter().append('g').attr('class', 'callout');
     g.each(function (d) {
       const s = select(this);
+      d.el = this;
       const text = `✎ ${d.text}`;
       s.append('rect').attr('class', 'callout__bg').attr('rx', 4).attr('width', text.length * CHAR_W + 14).attr('height', 20).attr('y', -24);
       s.append('text').attr('class', 'callout__text').attr('x', 7).attr('y', -10).text(text);
     });
-    g.merge(sel).attr('transform', (d) => {
-      const r = geo.hostRect(d.host);
-      return r ? `translate(${(r.x + r.w - 10).toFixed(1)},${(r.y - 2).toFixed(1)})` : 'translate(-9999,-9999)';
-    });
+    this.placeCallouts();
+  }
+
+  /** Callouts sit on the top right of the sending host (which the student may be dragging). */
+  private placeCallouts(): void {
+    for (const c of this.callouts) {
+      const r = this.geo.hostRect(c.host);
+      c.el?.setAttribute('transform', r ? `translate(${(r.x + r.w - 10).toFixed(1)},${(r.y - 2).toFixed(1)})` : 'translate(-9999,-9999)');
+    }
   }
 
   /** Redraw labels (expanded MACs toggled). */
@@ -231,6 +252,7 @@ export class Animator {
     this.join();
     this.drawCallouts();
     this.stop();
+    this.pktLayer.selectAll('*').remove();
   }
 
   dispose(): void {

@@ -90,7 +90,7 @@ export default function FlowGraph() {
   const rows = [];
   for (let i = win.first; i < win.last; i++) {
     const r = rowCache.get(i);
-    rows.push(<FlowRow key={i} i={i} r={r} geo={geo} selected={r !== undefined && r.no === selectedNo} />);
+    rows.push(<FlowRow key={i % 512} i={i} r={r} geo={geo} selected={r !== undefined && r.no === selectedNo} />);
   }
   return (
     <div className="flow" role="table" aria-label={t('region.flow')}>

@@ -12,6 +12,8 @@ import { rowCache } from './rowCache.ts';
 import { useVirtualRows } from './useVirtualRows.ts';
 
 export const ROW_H = 22;
+/** More than the rows ever in the window at once. */
+const SLOTS = 512;
 
 const Row = memo(function Row({ r, i, selected }: { r: PacketRow | undefined; i: number; selected: boolean }) {
   const style = { transform: `translateY(${i * ROW_H}px)` };
@@ -78,7 +80,8 @@ export default function PacketList() {
   const rows = [];
   for (let i = win.first; i < win.last; i++) {
     const r = rowCache.get(i);
-    rows.push(<Row key={i} i={i} r={r} selected={r !== undefined && r.no === selectedNo} />);
+    // Keyed by slot, not by index: scrolling reuses the rows' DOM nodes instead of making new ones.
+    rows.push(<Row key={i % SLOTS} i={i} r={r} selected={r !== undefined && r.no === selectedNo} />);
   }
 
   return (

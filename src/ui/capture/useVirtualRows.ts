@@ -9,7 +9,7 @@ import { labClient } from '../labClient.ts';
 import { useApp } from '../store/index.ts';
 import { rowCache } from './rowCache.ts';
 
-const OVERSCAN = 12;
+const OVERSCAN = 6;
 const PREFETCH = 160;
 
 let configured = false;

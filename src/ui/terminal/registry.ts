@@ -42,16 +42,15 @@ class TerminalRegistry {
     return e;
   }
 
-  /** A new lab: forget the old terminals. */
+  /** The lab's hosts with a shell: keep their terminals (opened early, before the lab was up); drop the others'. */
   setHosts(hosts: readonly string[]): void {
-    for (const e of this.entries.values()) e.view?.dispose();
-    const old = new Map(this.entries);
-    this.entries.clear();
-    for (const h of hosts) {
-      const e = this.entry(h);
-      const prev = old.get(h.toLowerCase());
-      if (prev && !prev.view) { e.ops = prev.ops; e.opsBytes = prev.opsBytes; }
+    const keep = new Set(hosts.map((h) => h.toLowerCase()));
+    for (const [k, e] of this.entries) {
+      if (keep.has(k)) continue;
+      e.view?.dispose();
+      this.entries.delete(k);
     }
+    for (const h of hosts) this.entry(h);
   }
 
   private push(host: string, op: Op): void {
