@@ -561,8 +561,10 @@ const EVALUATORS = {
     const ok = okCount && bad.length === 0 && (!every || hits.length > 0);
     const where = [c.filter && `"${c.filter}"`, c.segment && `on ${c.segment}`, c.sender && `sent by ${hostList(c.sender).join('/')}`, c.receiver && `to ${hostList(c.receiver).join('/')}`,
       c.dropped === true && 'dropped', c.dropped === false && 'not dropped'].filter(Boolean).join(' ');
+    const whereZh = [c.segment && `${c.segment} 上`, c.sender && `由 ${hostList(c.sender).join('/')} 发出`, c.receiver && `发往 ${hostList(c.receiver).join('/')}`,
+      c.dropped === true && '被丢弃', c.dropped === false && '未被丢弃', c.filter && `符合 "${c.filter}"`].filter(Boolean).join('、');
     let detail = `${hits.length} frames ${where}`.trim() + (okCount ? '' : `, want ${fmtCount(c.count, dflt)}`);
-    let detailZh = `${hits.length} 个帧 ${where}`.trim() + (okCount ? '' : `,应为${fmtCountZh(c.count, dflt)}`);
+    let detailZh = `${whereZh ? whereZh + '的' : ''}帧有 ${hits.length} 个` + (okCount ? '' : `,应为${fmtCountZh(c.count, dflt)}`);
     if (every) {
       detail += bad.length ? `; ${bad.length} of them do not match "${c.every}" (first: frame ${bad[0]})` : `; all match "${c.every}"`;
       detailZh += bad.length ? `;其中 ${bad.length} 个不符合 "${c.every}"(第一个:帧 ${bad[0]})` : `;全部符合 "${c.every}"`;

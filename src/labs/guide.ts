@@ -94,15 +94,15 @@ export class GuideRun {
 
   /**
    * The evaluation context of step `i`: its traffic window starts where step i-1 was
-   * completed; `loose`: since the update before the one that completed step i-1, but not
-   * before the last completed traffic step.
+   * completed; `loose`: since the update before the one that completed step i-1, but never
+   * before the completion of the last traffic step (i-1 included).
    */
   contextOf(i: number, loose = false): EvalContext {
     const prev = i > 0 ? this.doneAt[i - 1] : undefined;
     if (!prev) return { vars: this.guide.vars, stepFrom: this.startFrame, stepTime: this.startTime };
     if (!loose) return { vars: this.guide.vars, stepFrom: prev.frame + 1, stepTime: prev.time };
     let floor = this.startFrame, floorTime = this.startTime;
-    for (let j = i - 2; j >= 0; j--) {
+    for (let j = i - 1; j >= 0; j--) {
       if (this.doneAt[j].traffic) { floor = this.doneAt[j].frame + 1; floorTime = this.doneAt[j].time; break; }
     }
     return { vars: this.guide.vars, stepFrom: Math.max(prev.pollFrame + 1, floor), stepTime: Math.max(prev.pollTime, floorTime) };
