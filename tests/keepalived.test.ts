@@ -584,3 +584,29 @@ describe('property: keepalived keeps running whatever the configuration', () => 
     l.host('lvs').sd.stop('keepalived');
   });
 });
+
+describe('ha_suspend', () => {
+  it('checkers run only on the director that holds the VIP', () => {
+    const l = new Lab1('ha');
+    for (const h of ['lvs', 'lvs2']) l.sh(h, 'dnf install keepalived ipvsadm -y');
+    rsSetup(l);
+    const vs = vsBlock().replace('    protocol TCP\n', '    protocol TCP\n    ha_suspend\n');
+    writeConf(l, 'lvs', vrrpBlock('MASTER', 100) + vs);
+    writeConf(l, 'lvs2', vrrpBlock('BACKUP', 90) + vs);
+    l.sh('lvs', 'systemctl start keepalived');
+    l.sh('lvs2', 'systemctl start keepalived');
+    l.wait(8);
+    expect(l.journal('lvs', 'Keepalived_healthcheckers')).toEqual(expect.arrayContaining([
+      'Deactivating healthchecker for service [192.168.137.130]:tcp:80 for VS [192.168.137.254]:tcp:80',
+      'Netlink reflector reports IP 192.168.137.254 added',
+      'Activating healthchecker for service [192.168.137.130]:tcp:80 for VS [192.168.137.254]:tcp:80',
+      'TCP connection to [192.168.137.130]:tcp:80 success.',
+    ]));
+    const j2 = l.journal('lvs2', 'Keepalived_healthcheckers');
+    expect(j2).toContain('Deactivating healthchecker for service [192.168.137.130]:tcp:80 for VS [192.168.137.254]:tcp:80');
+    expect(j2.some((m) => m.startsWith('TCP connection'))).toBe(false);
+    l.sh('lvs', 'systemctl stop keepalived');
+    l.wait(5);
+    expect(l.journal('lvs2', 'Keepalived_healthcheckers')).toContain('TCP connection to [192.168.137.130]:tcp:80 success.');
+  });
+});

@@ -136,6 +136,8 @@ interface Checker {
   readonly conf: CheckerConf;
   readonly rs: Rs;
   readonly vs: Vs;
+  /** ha_suspend: false while the virtual address is not on this host. */
+  enabled: boolean;
   isUp: boolean;
   hasRun: boolean;
   retryIt: number;
@@ -167,6 +169,9 @@ export class HealthChecker {
   private vss: Vs[] = [];
   private stopped = false;
   private readonly host: Host;
+  /** ha_suspend: the host's addresses as netlink last reported them, and the listener. */
+  private addrs = new Set<number>();
+  private offAddr: (() => void) | null = null;
 
   constructor(private readonly env: CheckerEnv, confs: readonly VirtualServerConf[]) {
     this.host = env.host;
@@ -184,7 +189,7 @@ export class HealthChecker {
     const rs: Rs = { conf: rc, vs, alive: false, set: false, numFailed: 0, inhibit: !!rc.inhibit, effectiveWeight: rc.weight ?? 1, checkers: [] };
     for (const cc of rc.checkers) {
       const ch: Checker = {
-        conf: cc, rs, vs, isUp: true, hasRun: false, retryIt: cc.retry ?? 0, timer: null, io: null, sock: null, misc: null,
+        conf: cc, rs, vs, enabled: true, isUp: true, hasRun: false, retryIt: cc.retry ?? 0, timer: null, io: null, sock: null, misc: null,
         urlIt: 0, failedUrl: null, last: null, lastAt: null, nextAt: null, lastExit: 0,
       };
       // Alpha mode: every checker starts as failed.
@@ -215,9 +220,43 @@ export class HealthChecker {
       this.daemonCmd('STARTDAEMON', 1);
       this.daemonCmd('STARTDAEMON', 2);
     }
+    if (this.vss.some((v) => v.conf.haSuspend)) this.watchAddresses();
     if (g.lvsFlush) this.ipvs?.flush();
     for (const vs of this.vss) this.initServiceVs(vs);
     this.registerCheckers(this.vss.flatMap((v) => v.rs.flatMap((r) => r.checkers)));
+  }
+
+  private localAddrs(): Set<number> {
+    const out = new Set<number>();
+    for (const { a } of this.host.allAddrs()) out.add(a.addr);
+    return out;
+  }
+
+  /** kernel_netlink_init() for ha_suspend: follow the host's addresses (update_checker_activity()). */
+  private watchAddresses(): void {
+    this.log('Registering Kernel netlink reflector');
+    this.log('Registering Kernel netlink command channel');
+    this.addrs = this.localAddrs();
+    this.offAddr = this.host.on((ev) => {
+      if (ev.kind !== 'addr' || this.stopped) return;
+      const now = this.localAddrs();
+      for (const a of now) if (!this.addrs.has(a)) this.addressChange(a, true);
+      for (const a of this.addrs) if (!now.has(a)) this.addressChange(a, false);
+      this.addrs = now;
+    });
+  }
+
+  private addressChange(addr: number, enable: boolean): void {
+    const vss = this.vss.filter((v) => v.conf.haSuspend && !v.conf.fwmark && v.conf.addr === addr);
+    if (!vss.length) return;
+    this.log(`Netlink reflector reports IP ${fmtIp(addr)} ${enable ? 'added' : 'removed'}`);
+    for (const vs of vss) {
+      for (const rs of vs.rs) for (const ch of rs.checkers) {
+        if (ch.enabled === enable) continue;
+        this.log(`${enable ? 'Activat' : 'Suspend'}ing healthchecker for service ${fmtRs(rs.conf, vs.conf)} for VS ${fmtVs(vs.conf)}`);
+        ch.enabled = enable;
+      }
+    }
   }
 
   private daemonCmd(cmd: 'STARTDAEMON' | 'STOPDAEMON', state: 1 | 2): void {
@@ -232,7 +271,8 @@ export class HealthChecker {
 
   private registerCheckers(list: Checker[]): void {
     for (const ch of list) {
-      this.log(`Activating healthchecker for service ${fmtRs(ch.rs.conf, ch.vs.conf)} for VS ${fmtVs(ch.vs.conf)}`);
+      ch.enabled = !(ch.vs.conf.haSuspend && !ch.vs.conf.fwmark && !this.host.isLocal(ch.vs.conf.addr));
+      this.log(`${ch.enabled ? 'A' : 'Dea'}ctivating healthchecker for service ${fmtRs(ch.rs.conf, ch.vs.conf)} for VS ${fmtVs(ch.vs.conf)}`);
       const warmup = ch.conf.warmup ?? 0;
       const w = warmup ? Math.floor(warmup * (this.env.rng.u32() & 0x7fffffff) / 0x7fffffff) : 0;
       this.schedule(ch, BOOTSTRAP_DELAY + w);
@@ -398,6 +438,7 @@ export class HealthChecker {
   }
 
   private setCheckerState(ch: Checker, up: boolean): void {
+    this.host.net.changed('keepalived', this.host.id);
     if (ch.isUp === up) return;
     ch.isUp = up;
     if (!up) ch.rs.numFailed++;
@@ -427,6 +468,8 @@ export class HealthChecker {
 
   private launch(ch: Checker): void {
     if (this.stopped) return;
+    // A suspended checker (ha_suspend, VIP elsewhere) only keeps its timer going.
+    if (!ch.enabled) { this.schedule(ch, ch.conf.delayLoop!); return; }
     switch (ch.conf.kind) {
       case 'TCP_CHECK': this.tcpConnect(ch); break;
       case 'HTTP_GET': case 'SSL_GET': this.httpConnect(ch); break;
@@ -802,6 +845,8 @@ export class HealthChecker {
 
   /** SIGTERM: clear_services(), then the sync daemons. `release` false = --dont-release-ipvs. */
   stop(release = true): void {
+    this.offAddr?.();
+    this.offAddr = null;
     for (const vs of this.vss) for (const rs of vs.rs) for (const ch of rs.checkers) this.cancelChecker(ch);
     if (release && Ipvs.of(this.host)) {
       if (this.env.globals.lvsFlushOnStop) this.ipvs?.flush();
@@ -814,6 +859,8 @@ export class HealthChecker {
 
   /** Power loss: timers and sockets just vanish. */
   kill(): void {
+    this.offAddr?.();
+    this.offAddr = null;
     for (const vs of this.vss) for (const rs of vs.rs) for (const ch of rs.checkers) this.cancelChecker(ch);
     this.stopped = true;
   }

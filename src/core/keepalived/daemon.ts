@@ -88,7 +88,7 @@ const DETAIL = [
   /^\(\S+\) Receive advertisement timeout$/, /^\(\S+\) setting VIPs\.$/, /^\(\S+\) removing VIPs\.$/, /^\(\S+\) sent 0 priority$/,
   /^\(\S+\) Backup received priority 0 advertisement$/, /^\(\S+\) Sending\/queueing gratuitous ARPs on /, /^Sending gratuitous ARP on /,
   /^Registering Kernel netlink/, /^Assigned address /, /^Registering gratuitous ARP shared channel$/, /^\(\S+\) Master received priority 0 message$/,
-  /^\(\S+\) (start|stop) preempt delay/,
+  /^\(\S+\) (start|stop) preempt delay/, /^Netlink reflector reports IP /,
 ];
 
 export interface KeepalivedStatus {

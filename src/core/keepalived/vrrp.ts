@@ -91,6 +91,8 @@ interface Inst {
   preemptTime: number;
   ipId: number;
   faults: number;
+  /** garp_master_refresh: when the next periodic GARP burst is due (0 = off). */
+  garpRefreshAt: number;
   sync: Group | null;
   readonly stats: VrrpStats;
 }
@@ -129,7 +131,7 @@ export class VrrpDaemon {
     const insts: Inst[] = confs.map((c) => ({
       conf: c, state: 'INIT', wantstate: c.state === 'MASTER' ? 'MASTER' : 'BACKUP', effectivePriority: c.priority,
       msDownTimer: 0, sands: 0, timer: null, garpTimer: null, vipSet: false, masterAddr: null, masterPriority: null,
-      preemptTime: 0, ipId: 0, faults: 0, sync: null,
+      preemptTime: 0, ipId: 0, faults: 0, garpRefreshAt: 0, sync: null,
       stats: { advertRcvd: 0, advertSent: 0, becomeMaster: 0, releaseMaster: 0, priZeroRcvd: 0, priZeroSent: 0, authErrors: 0, garpsSent: 0 },
     }));
     const grps = groups.map((g) => {
@@ -312,6 +314,9 @@ export class VrrpDaemon {
         this.host.net.q.cancel(i.garpTimer);
         i.garpTimer = this.host.net.q.after(delay, () => { i.garpTimer = null; if (i.state === 'MASTER' && !this.stopped) this.sendLinkUpdate(i, i.conf.garpMasterRepeat ?? 5); });
       }
+    } else if (i.garpRefreshAt && this.now > i.garpRefreshAt) {
+      this.sendLinkUpdate(i, i.conf.garpMasterRefreshRepeat ?? 1);
+      i.garpRefreshAt = this.now + (i.conf.garpMasterRefresh ?? 0);
     }
   }
 
@@ -327,6 +332,7 @@ export class VrrpDaemon {
     }
     i.vipSet = true;
     this.sendLinkUpdate(i, i.conf.garpMasterRepeat ?? 5);
+    i.garpRefreshAt = i.conf.garpMasterRefresh ? this.now + i.conf.garpMasterRefresh : 0;
     this.notify(i);
     const s = this.env.globals.lvsSyncd;
     if (s && s.vrrpName === i.conf.name) { this.syncd('STOPDAEMON', 2); this.syncd('STARTDAEMON', 1); }
