@@ -233,3 +233,17 @@ describe('date', () => {
     expect(k.sh('date -Iseconds').stdout).toBe('2024-05-14T08:00:00+00:00\n');
   });
 });
+
+describe('--help and --version', () => {
+  it('print the usage and the RHEL 9 package banner', () => {
+    const k = kit();
+    expect(k.sh('wc --help').stdout.startsWith('Usage: wc [OPTION]... [FILE]...\n')).toBe(true);
+    expect(k.sh('wc --help').stdout).toContain("or available locally via: info '(coreutils) wc invocation'\n");
+    expect(k.sh('ls --version').stdout.split('\n')[0]).toBe('ls (GNU coreutils) 8.32');
+    expect(k.sh('grep --version').stdout.split('\n')[0]).toBe('grep (GNU grep) 3.6');
+    expect(k.sh('sed --version').stdout.split('\n')[0]).toBe('sed (GNU sed) 4.8');
+    expect(k.sh('awk --version').stdout.split('\n')[0]).toBe('GNU Awk 5.1.0, API: 3.0 (GNU MPFR 4.1.0-p13, GNU MP 6.2.0)');
+    expect(k.sh('find --version').stdout).toBe('find (GNU findutils) 4.8.0\n');
+    expect(k.sh('false --help').status).toBe(1);
+  });
+});

@@ -10,6 +10,7 @@
  * Left out: locales other than C/UTF-8, multibyte-aware column counting in most tools.
  */
 import { FsError, byteLength, type Inode } from '../../core/fs/vfs.ts';
+import { helpOrVersion } from './help.ts';
 import { ShellSignal, TICK, type CmdContext, type Co, type Command, type InStream, type OutStream } from '../types.ts';
 
 // ---- quoting (gnulib quotearg, as coreutils 8.32 uses it) ------------------------------------
@@ -168,6 +169,12 @@ export function defineCommand(name: string, body: (io: Io, ctx: CmdContext) => C
         runLine: outer.runLine ? (line, o) => outer.runLine!(line, o) : undefined,
       };
       io = new Io(ctx);
+      const hv = helpOrVersion(name, outer.argv[1]);
+      if (hv !== undefined) {
+        io.out(hv);
+        yield* io.flush();
+        return name === 'false' ? 1 : 0;
+      }
       try {
         const st = yield* body(io, ctx);
         yield* io.flush();
