@@ -457,7 +457,7 @@ export class HealthChecker {
   private dst(ch: Checker): { addr: Ipv4Addr; port: number } {
     return {
       addr: (ch.conf.connectIp ?? ch.rs.conf.addr) as Ipv4Addr,
-      port: ch.conf.connectPort ?? (ch.rs.conf.port || ch.vs.conf.port),
+      port: ch.conf.connectPort ?? ch.conf.parsePort,
     };
   }
 

@@ -96,6 +96,12 @@ export interface CheckerConf {
   readonly kind: CheckerKind;
   connectIp: number | null;
   connectPort: number | null;
+  /**
+   * The real server's port when the checker was read: keepalived copies the address into the
+   * checker then (queue_checker), so the validation that later fixes the real server's port
+   * (omitted, or reset for DR/TUN) does not reach the checker.
+   */
+  parsePort: number;
   bindto: number | null;
   bindPort: number | null;
   /** µs; null = the real server's. */
@@ -480,7 +486,7 @@ export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, 
   };
 
   const newChecker = (kind: CheckerKind, line: number): CheckerConf => ({
-    kind, connectIp: null, connectPort: null, bindto: null, bindPort: null, connectTimeout: null, retry: null,
+    kind, connectIp: null, connectPort: null, parsePort: rs?.port ?? 0, bindto: null, bindPort: null, connectTimeout: null, retry: null,
     delayBeforeRetry: null, delayLoop: null, warmup: null, alpha: null, logAllFailures: false,
     defaultRetry: kind === 'MISC_CHECK' ? 0 : 1, defaultDelayBeforeRetry: kind === 'HTTP_GET' || kind === 'SSL_GET' ? 3 * TIMER_HZ : TIMER_HZ,
     urls: [], httpProtocol: '1.0', virtualhost: null, fastRecovery: false, enableSni: false, miscPath: null, miscTimeout: null,
