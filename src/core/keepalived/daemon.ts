@@ -205,6 +205,9 @@ export class Keepalived implements ServiceImpl {
   private startVrrp(text: string, parent: ParseResult): void {
     if (!this.running || this.vrrpPid === null) return;
     const pid = this.vrrpPid;
+    // start_vrrp(): kernel_netlink_init() comes before the configuration is read.
+    this.log(VRRP, pid, 'Registering Kernel netlink reflector');
+    this.log(VRRP, pid, 'Registering Kernel netlink command channel');
     const res = parseFor('vrrp', this.host.fs, this.hostInfo(), text, this.opts.conf);
     const syncd = parent.globals.lvsSyncd ?? res.globals.lvsSyncd;
     res.globals = { ...parent.globals, lvsSyncd: syncd ? { ...syncd } : null };

@@ -203,8 +203,6 @@ export class VrrpDaemon {
 
   start(): void {
     const host = this.host;
-    this.log('Registering Kernel netlink reflector');
-    this.log('Registering Kernel netlink command channel');
     const seen = new Set<string>();
     for (const i of this.insts) {
       const ifn = this.ifaceOf(i);
