@@ -41,6 +41,21 @@ describe('read_line and alloc_strvec', () => {
   });
 });
 
+describe('include', () => {
+  it('reads included files in place, with their name in messages', () => {
+    const v = new Vfs({ now: () => 0 });
+    v.mkdir('/etc/keepalived/conf.d', { parents: true });
+    v.writeFile('/etc/keepalived/conf.d/vs.conf', 'virtual_server 10.0.0.1 80 {\n protocol TCP\n lb_algo rr\n lb_kind NAT\n bogus\n real_server 10.0.0.2 80 {\n }\n}\n');
+    const text = 'global_defs {\n router_id X\n}\ninclude conf.d/*.conf\nfoo\n';
+    const p = parseFor('parent', v, host, text, '/etc/keepalived/keepalived.conf');
+    expect(p.messages).toEqual(["Opening file '/etc/keepalived/conf.d/vs.conf'.", "(Line 5) Unknown keyword 'foo'"]);
+    expect(p.haveChecker).toBe(true);
+    const c = parseFor('checker', v, host, text, '/etc/keepalived/keepalived.conf');
+    expect(c.messages).toContain("(/etc/keepalived/conf.d/vs.conf: Line 5) Unknown keyword 'bogus'");
+    expect(c.vs.length).toBe(1);
+  });
+});
+
 describe('keepalived §6 messages', () => {
   it.each<[string, ProcKind, string, string[]]>([
     ['no protocol', 'checker', VS('    lb_algo rr\n    lb_kind DR'),
