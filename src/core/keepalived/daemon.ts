@@ -88,7 +88,7 @@ const DETAIL = [
   /^\(\S+\) Receive advertisement timeout$/, /^\(\S+\) setting VIPs\.$/, /^\(\S+\) removing VIPs\.$/, /^\(\S+\) sent 0 priority$/,
   /^\(\S+\) Backup received priority 0 advertisement$/, /^\(\S+\) Sending\/queueing gratuitous ARPs on /, /^Sending gratuitous ARP on /,
   /^Registering Kernel netlink/, /^Assigned address /, /^Registering gratuitous ARP shared channel$/, /^\(\S+\) Master received priority 0 message$/,
-  /^\(\S+\) (start|stop) preempt delay/, /^Netlink reflector reports IP /,
+  /^\(\S+\) (start|stop) preempt delay/, /^Netlink reflector reports IP /, /^Opening file '/,
 ];
 
 export interface KeepalivedStatus {
@@ -152,6 +152,7 @@ export class Keepalived implements ServiceImpl {
       L(`Stopped ${KEEPALIVED_VERSION}`);
       return `Unable to find configuration file ${this.opts.conf}`;
     }
+    L(`Opening file '${this.opts.conf}'.`);
     L(`Configuration file ${this.opts.conf}`);
     const parent = parseFor('parent', this.host.fs, this.hostInfo(), text, this.opts.conf);
     for (const m of parent.messages) L(m);
@@ -294,6 +295,7 @@ export class Keepalived implements ServiceImpl {
     M('Reloading ...');
     const text = this.readConf();
     if (text === null) { M(`Unable to find configuration file ${this.opts.conf}`); return null; }
+    M(`Opening file '${this.opts.conf}'.`);
     M(`Configuration file ${this.opts.conf}`);
     const parent = parseFor('parent', this.host.fs, this.hostInfo(), text, this.opts.conf);
     for (const m of parent.messages) M(m);

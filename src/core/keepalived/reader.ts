@@ -159,12 +159,14 @@ export class ConfReader {
   /** Messages in order, already prefixed. */
   readonly messages: string[] = [];
   private finished = false;
+  private readonly child: boolean;
 
   /**
    * `named`: prefix every message with the file name (the children read the parent's
    * consolidated copy, which carries the configuration file's name).
    */
   constructor(private readonly fs: Vfs, path: string, text: string, named: boolean) {
+    this.child = named;
     this.stack.push({ text: text.split('\n'), name: path, idx: 0, named, dir: path.slice(0, path.lastIndexOf('/')) || '/' });
   }
 
@@ -216,7 +218,8 @@ export class ConfReader {
       let text: string;
       try { text = this.fs.readFile(f); } catch { continue; }
       this.stack.push({ text: text.split('\n'), name: f, idx: 0, named: true, dir: f.slice(0, f.lastIndexOf('/')) || '/' });
-      this.note(`Opening file '${f}'.`);
+      // The children read the parent's consolidated copy: only the parent opens the files.
+      if (!this.child) this.note(`Opening file '${f}'.`);
     }
   }
 

@@ -108,7 +108,8 @@ function* keepalivedMain(ctx: CmdContext): Co<number> {
     if (vr.nonExistentIface) { out.push('Non-existent interface specified in configuration'); bad = true; }
     else if (!vr.fatal) { const n = vr.messages.length; validateVrrp(vr); out.push(...vr.messages.slice(n)); if (vr.fatal) bad = true; } else bad = true;
   }
-  for (const m of out) ctx.stderr.write(m + '\n');
+  // log_message() lines (not config errors) go to syslog, not to the config test's stderr.
+  for (const m of out) if (!m.startsWith("Opening file '")) ctx.stderr.write(m + '\n');
   return bad || out.length ? 2 : 0;
 }
 
