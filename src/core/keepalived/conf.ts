@@ -123,6 +123,7 @@ export interface CheckerConf {
   miscPath: string[] | null;
   miscTimeout: number | null;
   miscDynamic: boolean;
+  miscUser: string | null;
   line: number;
 }
 
@@ -340,14 +341,17 @@ const RS_OTHER = ['smtp_alert', 'snmp_name', 'track_file', 'track_bfd', 'DNS_CHE
  * Parse the configuration text as process `proc` does. `globals` is what the parent read
  * (the children inherit it; the parent passes null and fills it).
  */
-export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, path = KEEPALIVED_CONF): ParseResult {
+export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, path = KEEPALIVED_CONF, inherit?: GlobalDefs): ParseResult {
   const named = proc !== 'parent';
   const r = new ConfReader(fs, path, text, named);
   const res: ParseResult = {
     messages: r.messages, fatal: false, globals: defaultGlobals(), vs: [], vrrp: [], groups: [], haveChecker: false, haveVrrp: false,
     nonExistentIface: false,
   };
+  // The children are forked from the parent: they start with its global_defs.
+  if (inherit) res.globals = { ...inherit, notificationEmail: [...inherit.notificationEmail], lvsSyncd: inherit.lvsSyncd ? { ...inherit.lvsSyncd } : null };
   const g = res.globals;
+  let scriptUserChecked = false;
   const rpt = (m: string) => r.report(m);
   const vsActive = proc === 'checker';
   const vrrpActive = proc === 'vrrp';
@@ -490,7 +494,7 @@ export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, 
     delayBeforeRetry: null, delayLoop: null, warmup: null, alpha: null, logAllFailures: false,
     defaultRetry: kind === 'MISC_CHECK' ? 0 : 1, defaultDelayBeforeRetry: kind === 'HTTP_GET' || kind === 'SSL_GET' ? 3 * TIMER_HZ : TIMER_HZ,
     urls: [], httpProtocol: '1.0', virtualhost: null, fastRecovery: false, enableSni: false, miscPath: null, miscTimeout: null,
-    miscDynamic: false, line,
+    miscDynamic: false, miscUser: null, line,
   });
 
   const commonChecker = (connection: boolean): [string, Keyword][] => {
@@ -615,7 +619,11 @@ export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, 
       if (v === null) rpt(`Invalid misc_timeout value '${a!.slot(1)}'`); else chk!.miscTimeout = v * TIMER_HZ;
     } }],
     ['misc_dynamic', { handler: () => { chk!.miscDynamic = true; } }],
-    ['user', { handler: (a) => { if (a!.size < 2) rpt(`No user specified for misc checker script ${chk!.miscPath?.join(' ') ?? ''}`); } }],
+    ['user', { handler: (a) => {
+      if (a!.size < 2) { rpt(`No user specified for misc checker script ${chk!.miscPath?.join(' ') ?? ''}`); return; }
+      chk!.miscUser = a!.slot(1);
+      if (!host.userExists(chk!.miscUser)) r.note(`Script user '${chk!.miscUser}' does not exist`);
+    } }],
   ]);
   const checkerKw = (kind: CheckerKind, sub: () => KeywordTable): Keyword => ({
     handler: (a) => { chk = newChecker(kind, a!.w.line); },
@@ -626,6 +634,12 @@ export function parseFor(proc: ProcKind, fs: Vfs, host: HostInfo, text: string, 
       chk = null;
       if ((c.kind === 'HTTP_GET' || c.kind === 'SSL_GET') && !c.urls.length) { rpt('HTTP/SSL_GET checker has no urls specified - ignoring'); return; }
       if (c.kind === 'MISC_CHECK' && !c.miscPath) { rpt('No script path has been specified for MISC_CHECKER - skipping'); return; }
+      // misc_end_handler() → get_default_script_user(): looked up once, logged without a line prefix.
+      if (c.kind === 'MISC_CHECK' && !c.miscUser && !scriptUserChecked) {
+        scriptUserChecked = true;
+        const u = g.scriptUser ?? 'keepalived_script';
+        if (!host.userExists(u)) r.note(`Script user '${u}' does not exist`);
+      }
       rs!.checkers.push(c);
     },
   });
@@ -1208,11 +1222,8 @@ export function validateCheck(res: ParseResult, host: HostInfo): void {
   }
   // check_check_script_security()
   const hasMisc = res.vs.some((v) => v.rs.some((r) => r.checkers.some((c) => c.kind === 'MISC_CHECK')));
-  if (hasMisc) {
-    const user = res.globals.scriptUser;
-    if (!user && !host.userExists('keepalived_script')) msgs.push("Script user 'keepalived_script' does not exist");
-    if (!res.globals.enableScriptSecurity) msgs.push('SECURITY VIOLATION - check scripts are being executed but script_security not enabled.');
-  }
+  if (hasMisc && !res.globals.enableScriptSecurity) msgs.push('SECURITY VIOLATION - check scripts are being executed but script_security not enabled.');
+  void host;
 }
 
 /**

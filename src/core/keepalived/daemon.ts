@@ -189,8 +189,7 @@ export class Keepalived implements ServiceImpl {
   private startChecker(text: string, parent: ParseResult): void {
     if (!this.running || this.checkerPid === null) return;
     const pid = this.checkerPid;
-    const res = parseFor('checker', this.host.fs, this.hostInfo(), text, this.opts.conf);
-    res.globals = parent.globals;
+    const res = parseFor('checker', this.host.fs, this.hostInfo(), text, this.opts.conf, parent.globals);
     for (const m of res.messages) this.log(CHECKER, pid, m);
     if (res.fatal) { this.childConfigExit(CHECKER); return; }
     const n = res.messages.length;
@@ -209,9 +208,7 @@ export class Keepalived implements ServiceImpl {
     // start_vrrp(): kernel_netlink_init() comes before the configuration is read.
     this.log(VRRP, pid, 'Registering Kernel netlink reflector');
     this.log(VRRP, pid, 'Registering Kernel netlink command channel');
-    const res = parseFor('vrrp', this.host.fs, this.hostInfo(), text, this.opts.conf);
-    const syncd = parent.globals.lvsSyncd ?? res.globals.lvsSyncd;
-    res.globals = { ...parent.globals, lvsSyncd: syncd ? { ...syncd } : null };
+    const res = parseFor('vrrp', this.host.fs, this.hostInfo(), text, this.opts.conf, parent.globals);
     for (const m of res.messages) this.log(VRRP, pid, m);
     if (res.fatal) { this.childConfigExit(VRRP); return; }
     if (res.nonExistentIface) {
@@ -302,8 +299,7 @@ export class Keepalived implements ServiceImpl {
     if (this.checkerPid !== null && this.checker) {
       const pid = this.checkerPid;
       this.log(CHECKER, pid, 'Reloading');
-      const res = parseFor('checker', this.host.fs, this.hostInfo(), text, this.opts.conf);
-      res.globals = parent.globals;
+      const res = parseFor('checker', this.host.fs, this.hostInfo(), text, this.opts.conf, parent.globals);
       for (const m of res.messages) this.log(CHECKER, pid, m);
       if (!res.fatal) {
         const n = res.messages.length;
@@ -316,8 +312,7 @@ export class Keepalived implements ServiceImpl {
     if (this.vrrpPid !== null && this.vrrp) {
       const pid = this.vrrpPid;
       this.log(VRRP, pid, 'Reloading');
-      const res = parseFor('vrrp', this.host.fs, this.hostInfo(), text, this.opts.conf);
-      res.globals = { ...parent.globals, lvsSyncd: parent.globals.lvsSyncd ?? res.globals.lvsSyncd };
+      const res = parseFor('vrrp', this.host.fs, this.hostInfo(), text, this.opts.conf, parent.globals);
       for (const m of res.messages) this.log(VRRP, pid, m);
       if (!res.fatal && !res.nonExistentIface) {
         const n = res.messages.length;

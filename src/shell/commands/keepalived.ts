@@ -98,12 +98,10 @@ function* keepalivedMain(ctx: CmdContext): Co<number> {
   const out = [...parent.messages];
   let bad = parent.fatal;
   if (!bad) {
-    const chk = parseFor('checker', h.fs, info, text, file);
-    chk.globals = parent.globals;
+    const chk = parseFor('checker', h.fs, info, text, file, parent.globals);
     out.push(...chk.messages);
     if (!chk.fatal) { const n = chk.messages.length; validateCheck(chk, info); out.push(...chk.messages.slice(n)); } else bad = true;
-    const vr = parseFor('vrrp', h.fs, info, text, file);
-    vr.globals = { ...parent.globals, lvsSyncd: parent.globals.lvsSyncd ?? vr.globals.lvsSyncd };
+    const vr = parseFor('vrrp', h.fs, info, text, file, parent.globals);
     out.push(...vr.messages);
     if (vr.nonExistentIface) { out.push('Non-existent interface specified in configuration'); bad = true; }
     else if (!vr.fatal) { const n = vr.messages.length; validateVrrp(vr); out.push(...vr.messages.slice(n)); if (vr.fatal) bad = true; } else bad = true;
