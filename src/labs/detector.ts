@@ -16,6 +16,8 @@
  *   rp-filter      rp_filter dropped a packet (for TUN: the decapsulated request on tunl0).
  *   vip-missing    a DR/TUN real server dropped a packet for the VIP: the VIP is not on lo
  *                  (DR) or tunl0 (TUN), or there is no tunl0 at all.
+ *   wrong-method   like vip-missing, but the real server routes through the director (a NAT
+ *                  lab): it was added as Route (-g, ipvsadm's default) instead of -m.
  *   ip-forward     the NAT director dropped a real server's reply: ip_forward is 0.
  *   vip-unanswered nobody answers ARP for the VIP: the director does not have it.
  *
@@ -38,7 +40,7 @@ import { fmtIp, parseIpv4, sameSubnet } from '../core/wire/types.ts';
 import { isRst, isSyn, isSynAck, labName, trafficOf, type Pkt, type TrafficIndex } from './traffic.ts';
 import type { Bi } from './types.ts';
 
-export type TrapKind = 'arp-vip' | 'arp-announce' | 'nat-gateway' | 'wrong-source' | 'rp-filter' | 'vip-missing' | 'ip-forward' | 'vip-unanswered';
+export type TrapKind = 'arp-vip' | 'arp-announce' | 'nat-gateway' | 'wrong-source' | 'rp-filter' | 'vip-missing' | 'wrong-method' | 'ip-forward' | 'vip-unanswered';
 
 export interface Fix {
   /** Where to type the commands. */
@@ -340,6 +342,27 @@ export class Detector {
     // A real server that does not own the VIP (DR: lo; TUN: tunl0), or cannot unwrap IPIP.
     if (!isDirector(dh) && c.vips.has(ip.dst) && (drop.code === 'not-forwarding' || (p.encap && (drop.code === 'proto-unreachable' || drop.code === 'link-down')))) {
       const vip = fmtIp(ip.dst);
+      // Added as Route in a NAT lab: the real server's way back to the client is the director.
+      const rsHost = lab.hostById(dh);
+      const back = rsHost?.lookupRoute(ip.src);
+      const viaDirector = back?.gw != null && isDirector((c.owners.get(back.gw) ?? [])[0] ?? -1);
+      const rip = rsHost ? [...c.dests.keys()].find((a) => this.owns(c, dh, a)) : undefined;
+      if (!p.encap && viaDirector && rip !== undefined && p.tcp) {
+        const dirName = name(lab, p.fromHost);
+        this.add({
+          kind: 'wrong-method', frame: p.no, role: 'cause', related: [], host: dirName,
+          title: { en: `${dhName} was added as Route (DR) in a NAT lab`, zh: `在 NAT 实验中,${dhName} 被以 Route(DR)方式添加` },
+          what: {
+            en: `The director forwarded the client's packet to ${dhName} unchanged, still addressed to ${vip}: that is DR (-g, ipvsadm's default when -m is missing). ${dhName} routes through the director and does not have ${vip}, so it drops the packet. In a NAT lab the real servers must be added with -m, so that the director rewrites the destination to ${fmtIp(rip)}.`,
+            zh: `调度器把客户端的包原样转给了 ${dhName},目标地址仍是 ${vip}:这是 DR 方式(-g,漏写 -m 时 ipvsadm 的默认值)。${dhName} 的网关是调度器,它自己没有 ${vip},只好丢弃。NAT 实验中真实服务器必须用 -m 添加,调度器才会把目标地址改写为 ${fmtIp(rip)}。`,
+          },
+          fix: {
+            host: dirName, commands: [`ipvsadm -e -t ${vip}:${p.tcp.dport} -r ${fmtIp(rip)}:${p.tcp.dport} -m`],
+            why: { en: '`-e` edits the real server in place (adding it again fails with "Destination already exists").', zh: '`-e` 直接修改这台真实服务器(再加一次会报 "Destination already exists")。' },
+          },
+        }, `wrong-method|${dh}`);
+        return;
+      }
       let what: Bi, cmds: string[];
       if (p.encap && drop.code === 'proto-unreachable') {
         what = { en: `${dhName} received an IPIP packet (protocol 4) but has no ipip module: no tunl0 to unwrap it, so it answers "protocol unreachable".`, zh: `${dhName} 收到了 IPIP 包(协议号 4),但没有加载 ipip 模块:没有 tunl0 来拆包,只好回应\"协议不可达\"。` };

@@ -78,7 +78,9 @@ export class GuideRun {
   private readonly startFrame: number;
   private readonly startTime: number;
 
-  constructor(readonly guide: Guide, lab: Lab, state?: GuideRunState) {
+  /** Follow `guide` in a lab (or a LabSession's lab); `state` restores saved progress. */
+  constructor(readonly guide: Guide, lab: Lab | { readonly lab: Lab }, state?: GuideRunState) {
+    lab = 'capture' in lab ? lab : lab.lab;
     this.lab = lab;
     this.startFrame = lab.capture.lastNo + 1;
     this.startTime = lab.now;

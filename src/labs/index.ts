@@ -16,7 +16,7 @@ export { evaluate, resolveText, type EvalContext } from './checks.ts';
 export { GuideRun, runActions, showMeActions, commandsByHost, type GuideProgress, type StepStatus, type GuideRunState } from './guide.ts';
 export { validateGuide, validateSchema, formatErrors, GUIDE_SCHEMA, type ValidationError, type ValidationResult } from './validate.ts';
 export { builtinGuides, builtinGuide } from './guides/index.ts';
-export { SchedulerPlayground, SCHEDULERS, SCHEDULER_ORDER, explainDecision, formulaFor, type SchedulerInfo, type SchedulerName, type DecisionView, type DecisionRow, type Pick, type PlayDest } from './playground.ts';
+export { SchedulerPlayground, SCHEDULERS, SCHEDULER_ORDER, explainDecision, formulaFor, destNamer, type SchedulerInfo, type SchedulerName, type DecisionView, type DecisionRow, type Pick, type PlayDest } from './playground.ts';
 export { Detector, detect, type Finding, type Fix, type TrapKind } from './detector.ts';
 export { challengeCandidates, challengeFor, checkChallenge, type Challenge, type ChallengeField, type ChallengeResult, type Endpoints, type FieldResult, type DirectorAction, type Choice } from './challenge.ts';
 export { trafficOf, type Pkt } from './traffic.ts';

@@ -45,6 +45,7 @@ const CASES: Record<string, Expect[]> = {
     { kind: 'vip-missing', host: 'RS2', filter: 'ipip', sender: 'lvs', receiver: 'RS2', drop: 'proto-unreachable' },
     { kind: 'vip-missing', host: 'RS1', filter: 'ipip', sender: 'lvs', receiver: 'RS1', drop: 'not-forwarding' },
   ],
+  'wrong-method': [{ kind: 'wrong-method', host: 'lvs', filter: 'ip.dst == 192.168.1.100 && tcp.flags.syn == 1', sender: 'lvs', receiver: 'RS2', drop: 'not-forwarding' }],
   'ip-forward': [{ kind: 'ip-forward', host: 'lvs', filter: 'ip.src == 192.168.137.200 && tcp.flags.syn == 1 && tcp.flags.ack == 1', sender: 'RS2', receiver: 'lvs', drop: 'not-forwarding' }],
   'vip-director': [{ kind: 'vip-unanswered', host: 'lvs', filter: 'ip.dst == 192.168.137.254 && tcp.flags.syn == 1', sender: 'client', drop: 'arp-failed' }],
 };
