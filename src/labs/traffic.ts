@@ -14,8 +14,8 @@
 import type { FrameNote, Lab } from '../core/lab/lab.ts';
 import type { Host } from '../core/net/host.ts';
 import type { DropInfo } from '../core/sim/frameLog.ts';
-import { parseFrame } from '../core/wire/frame.ts';
-import { EtherType, IpProto, TcpFlag, type Ipv4Repr } from '../core/wire/types.ts';
+import { FrameScan, scanFrame } from '../core/wire/scan.ts';
+import { EMPTY, EtherType, IpProto, TcpFlag } from '../core/wire/types.ts';
 
 export interface Pkt {
   readonly no: number;
@@ -56,28 +56,59 @@ function httpKind(b: Uint8Array): 'request' | 'response' | null {
   return /^(GET|HEAD|POST|PUT|DELETE|OPTIONS|PATCH) /.test(s) ? 'request' : null;
 }
 
-function decode(no: number, time: number, seg: number, from: number, to: number, host: number, bytes: Uint8Array, nicHost: (nic: number) => number): Pkt {
-  const f = parseFrame(bytes);
-  const base = { no, time, seg, fromHost: host, fromNic: from, toHost: to >= 0 ? nicHost(to) : -1, toNic: to, ethSrc: f.src as number, ethDst: f.dst as number, ethType: f.ethertype };
-  const p = f.payload;
-  if (p.kind === 'arp') return { ...base, arp: { op: p.op, sha: p.sha, spa: p.spa, tha: p.tha, tpa: p.tpa } };
-  if (p.kind !== 'ipv4') return base;
-  let ip: Ipv4Repr = p;
-  let encap: Pkt['encap'];
-  if (ip.protocol === IpProto.IPIP && ip.payload.kind === 'ipv4') {
-    encap = { src: ip.src, dst: ip.dst, id: ip.id, ttl: ip.ttl };
-    ip = ip.payload;
+const SCAN = new FrameScan();
+
+const mac6 = (b: Uint8Array, o: number): number => b[o] * 2 ** 40 + b[o + 1] * 2 ** 32 + ((b[o + 2] << 24) >>> 0) + (b[o + 3] << 16) + (b[o + 4] << 8) + b[o + 5];
+const u32 = (b: Uint8Array, o: number): number => ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+const u16 = (b: Uint8Array, o: number): number => (b[o] << 8) | b[o + 1];
+
+/** The TOA option (kind 254, length 8: port, address) in a TCP header's options, if any. */
+function toaOf(b: Uint8Array, off: number, hl: number): number | undefined {
+  for (let i = off + 20; i < off + hl;) {
+    const k = b[i];
+    if (k === 0) break;
+    if (k === 1) { i++; continue; }
+    const len = b[i + 1];
+    if (!len || len < 2) break;
+    if (k === 254 && len === 8) return u32(b, i + 4);
+    i += len;
   }
-  const out: { -readonly [K in keyof Pkt]: Pkt[K] } = { ...base, ip: { src: ip.src, dst: ip.dst, id: ip.id, ttl: ip.ttl, proto: ip.protocol }, encap };
-  const l4 = ip.payload;
-  if (l4.kind === 'tcp') {
-    const toa = l4.options.find((o) => o.kind === 'toa');
+  return undefined;
+}
+
+/**
+ * Decode one record with the capture pane's fast scanner (no allocation per layer): the
+ * fields below are all a guide or the detector needs.
+ */
+function decode(no: number, time: number, seg: number, from: number, to: number, host: number, bytes: Uint8Array, nicHost: (nic: number) => number): Pkt {
+  const s = scanFrame(bytes, SCAN);
+  const b = bytes;
+  const base = {
+    no, time, seg, fromHost: host, fromNic: from, toHost: to >= 0 ? nicHost(to) : -1, toNic: to,
+    ethSrc: b.length >= 12 ? mac6(b, 6) : 0, ethDst: b.length >= 6 ? mac6(b, 0) : 0, ethType: s.ethType,
+  };
+  if (s.arp >= 0) {
+    const o = s.arp;
+    return { ...base, arp: { op: u16(b, o + 6), sha: mac6(b, o + 8), spa: u32(b, o + 14), tha: mac6(b, o + 18), tpa: u32(b, o + 24) } };
+  }
+  const i = s.innerIp;
+  if (i < 0) return base;
+  const ipAt = (k: number) => { const o = s.ipOff[k]; return { src: u32(b, o + 12), dst: u32(b, o + 16), id: u16(b, o + 4), ttl: b[o + 8], proto: b[o + 9] }; };
+  const inner = ipAt(i);
+  const out: { -readonly [K in keyof Pkt]: Pkt[K] } = { ...base, ip: inner };
+  if (i > 0 && !s.ipQuoted[0]) { const o = ipAt(0); out.encap = { src: o.src, dst: o.dst, id: o.id, ttl: o.ttl }; }
+  if (s.l4 === 6) {
+    const o = s.l4Off, ps = o + s.l4Hl, pe = s.l4End;
+    const payload = ps < pe ? b.subarray(ps, pe) : EMPTY;
     out.tcp = {
-      sport: l4.srcPort, dport: l4.dstPort, flags: l4.flags, seq: l4.seq, ack: l4.ack, len: l4.payload.length,
-      hash: l4.payload.length ? fnv(l4.payload) : 0, http: httpKind(l4.payload), toa: toa && toa.kind === 'toa' ? toa.addr : undefined,
+      sport: u16(b, o), dport: u16(b, o + 2), flags: b[o + 13], seq: u32(b, o + 4), ack: u32(b, o + 8), len: payload.length,
+      hash: payload.length ? fnv(payload) : 0, http: httpKind(payload), toa: s.l4Hl > 20 ? toaOf(b, o, s.l4Hl) : undefined,
     };
-  } else if (l4.kind === 'udp') out.udp = { sport: l4.srcPort, dport: l4.dstPort };
-  else if (l4.kind === 'icmp') out.icmp = { type: l4.type, code: l4.code };
+  } else if (s.l4 === 17) out.udp = { sport: u16(b, s.l4Off), dport: u16(b, s.l4Off + 2) };
+  else if (inner.proto === IpProto.ICMP) {
+    const o = s.ipOff[i] + s.ipHl[i];
+    if (o + 2 <= s.ipEnd[i]) out.icmp = { type: b[o], code: b[o + 1] };
+  }
   return out;
 }
 
@@ -89,6 +120,8 @@ export class TrafficIndex {
   /** Frame number of pkts[0]. */
   private base = 1;
   private readonly nicHost = new Map<number, number>();
+  /** TCP payload hash → the packets that carried it (oldest first), for originOf. */
+  private readonly byHash = new Map<number, Pkt[]>();
 
   constructor(readonly lab: Lab) {}
 
@@ -109,12 +142,27 @@ export class TrafficIndex {
     if (next < cap.firstNo || next > last + 1) {
       // Evicted past us, or the capture was cleared: start again where it holds records.
       this.pkts.length = 0;
+      this.byHash.clear();
       this.base = cap.firstNo;
       next = this.base;
     }
-    for (const r of cap.range(next, last)) this.pkts.push(decode(r.no, r.time, r.segment, r.from, r.to, r.host, r.bytes, this.hostOfNic));
+    for (const r of cap.range(next, last)) {
+      const p = decode(r.no, r.time, r.segment, r.from, r.to, r.host, r.bytes, this.hostOfNic);
+      this.pkts.push(p);
+      if (p.tcp && p.tcp.len) {
+        const l = this.byHash.get(p.tcp.hash);
+        if (l) l.push(p); else this.byHash.set(p.tcp.hash, [p]);
+      }
+    }
     const drop = Math.max(cap.firstNo - this.base, this.pkts.length - MAX_KEPT, 0);
-    if (drop > 0) { this.pkts.splice(0, drop); this.base += drop; }
+    if (drop > 0) {
+      this.pkts.splice(0, drop);
+      this.base += drop;
+      for (const [h, l] of this.byHash) {
+        const k = l.findIndex((x) => x.no >= this.base);
+        if (k < 0) this.byHash.delete(h); else if (k > 0) l.splice(0, k);
+      }
+    }
   }
 
   /** The packets with numbers in [from, to] still known. */
@@ -173,14 +221,13 @@ export class TrafficIndex {
    */
   originOf(p: Pkt): Pkt {
     if (!p.tcp || !p.tcp.len) return p;
-    let best = p;
-    for (let no = p.no - 1; no >= this.base; no--) {
-      const q = this.pkts[no - this.base];
-      if (!q) break;
-      if (q.time < p.time - 2_000_000) break;
-      if (q.tcp && q.tcp.len === p.tcp.len && q.tcp.hash === p.tcp.hash && q.seg >= 0) best = q;
+    this.sync();
+    for (const q of this.byHash.get(p.tcp.hash) ?? []) {
+      if (q.no > p.no) break;
+      if (q.no < this.base || q.time < p.time - 2_000_000 || q.seg < 0) continue;
+      if (q.tcp!.len === p.tcp.len) return q;
     }
-    return best;
+    return p;
   }
 }
 
