@@ -20,7 +20,9 @@ export function boot(preset: string, params: URLSearchParams): void {
   const c = labClient();
   // The director's and the client's terminals open at once (every preset but blank has
   // them), so xterm is ready when the first prompt arrives.
-  if (preset !== 'blank') for (const h of [...FIRST_TERMS].reverse()) useApp.getState().openTerm(h);
+  // Two 80-column terminals side by side need a wide screen; otherwise the director's only.
+  const first = window.innerWidth >= 1800 ? FIRST_TERMS : FIRST_TERMS.slice(0, 1);
+  if (preset !== 'blank') for (const h of [...first].reverse()) useApp.getState().openTerm(h, 'split');
   const off = useApp.subscribe((s) => {
     if (!s.ready) return;
     off();
@@ -28,7 +30,7 @@ export function boot(preset: string, params: URLSearchParams): void {
     if (known.length !== s.openTerms.length) for (const h of s.openTerms) if (!known.includes(h)) useApp.getState().closeTerm(h);
     if (known.length === 0) {
       const first = FIRST_TERMS.filter((h) => s.shells.includes(h));
-      for (const h of (first.length ? first : s.shells.slice(0, 1)).reverse()) useApp.getState().openTerm(h);
+      for (const h of (first.length ? first : s.shells.slice(0, 1)).reverse()) useApp.getState().openTerm(h, 'split');
       if (first[0]) useApp.getState().focusTerm(first[0]);
     }
   });

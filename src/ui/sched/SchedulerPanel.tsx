@@ -35,6 +35,8 @@ export default function SchedulerPanel() {
     const h = hostOf.get(dest.split(':')[0]);
     return h ? `${h} (${dest})` : dest;
   };
+  // The seed writes "RS1 (0*256+3)/1 = 3": real servers by name where the lab knows them.
+  const named = (text: string) => text.replace(/\b(\d+\.\d+\.\d+\.\d+):(\d+)\b/g, (m, a: string) => hostOf.get(a) ?? m);
   const decisions = [...ipvs.decisions].reverse();
   return (
     <div className="sched" role="region" aria-label={t('region.scheduler')}>
@@ -53,7 +55,7 @@ export default function SchedulerPanel() {
                   <td>{d.service} <span className="ipvs__sched">{d.sched}</span></td>
                   <td>{d.client}</td>
                   <td className="sched__chosen">{name(d.chosen)}</td>
-                  <td className="sched__why"><code>{d.text}</code>
+                  <td className="sched__why"><code>{named(d.text)}</code>
                     {d.candidates && <ul className="sched__cands">{d.candidates.map((c) => <li key={c.dest} className={c.chosen ? 'on' : undefined}>{name(c.dest)}: <code>{c.value}</code></li>)}</ul>}
                   </td>
                 </tr>

@@ -62,7 +62,14 @@ export interface TerminalSlice {
   /** Hosts whose terminal is shown, in order. */
   openTerms: readonly string[];
   activeTerm: string | null;
-  openTerm(host: string): void;
+  /**
+   * Show a host's terminal: beside the open ones (`split`), or in place of the active one.
+   * `auto` splits when there is room for another 80-column terminal.
+   */
+  openTerm(host: string, how?: 'split' | 'replace' | 'auto'): void;
+  /** Width (px) of the terminals' area, for `auto`. */
+  termAreaWidth: number;
+  setTermAreaWidth(px: number): void;
   closeTerm(host: string): void;
   focusTerm(host: string): void;
 }

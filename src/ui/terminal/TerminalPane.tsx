@@ -89,17 +89,27 @@ export default function TerminalPane() {
   useEffect(() => { terminals.forEachView((v) => v.setTheme(XTERM_THEMES[theme])); }, [theme]);
   useEffect(() => { terminals.forEachView((v) => v.setFontSize(termFontSize(fontScale))); }, [fontScale]);
 
-  const onTab = useCallback((h: string) => { openTerm(h); }, [openTerm]);
+  // Shift- or Ctrl-click a tab to put that terminal beside the others; a plain click splits
+  // when there is room for 80 columns and otherwise switches the active pane.
+  const onTab = useCallback((h: string, e: React.MouseEvent) => { openTerm(h, e.shiftKey || e.ctrlKey || e.metaKey ? 'split' : 'auto'); }, [openTerm]);
+  const area = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => useApp.getState().setTermAreaWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   // Busy dots on the tabs follow the status the worker sends.
   const busy = useSyncExternalStore(useApp.subscribe, () => useApp.getState().status?.busy.join(',') ?? '');
 
   return (
-    <div className="terms" role="region" aria-label={t('region.terminals')}>
+    <div className="terms" role="region" aria-label={t('region.terminals')} ref={area}>
       <div className="tabs terms__tabs" role="tablist" aria-label={t('term.open')}>
         {shells.map((h) => (
           <button key={h} type="button" role="tab" aria-selected={open.includes(h)}
             className={`tab${open.includes(h) ? ' tab--open' : ''}${active === h ? ' tab--active' : ''}`}
-            onClick={() => onTab(h)}>
+            onClick={(e) => onTab(h, e)} title={t('term.tabHint')}>
             <span className={`tab__dot${busy.split(',').includes(h) ? ' tab__dot--busy' : ''}`} aria-hidden="true" />{h}
           </button>
         ))}

@@ -12,19 +12,19 @@ import type { TopologySnapshot } from '../../worker/protocol.ts';
 import { useT } from '../i18n/useT.ts';
 import { useApp } from '../store/index.ts';
 import Legend from '../anim/Legend.tsx';
-import { autoLayout, clearLayout, HOST_W, hostId, loadLayout, saveLayout, segId, type SavedLayout } from './layout.ts';
+import { autoLayout, clearLayout, hostId, hostWidth, loadLayout, saveLayout, segId, type SavedLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type AppNode, type WireEdge } from './nodes.tsx';
 
 const AnimLayer = lazy(() => import('../anim/AnimLayer.tsx'));
 
 function buildNodes(topo: TopologySnapshot, saved: SavedLayout, current: Map<string, AppNode>, ipvsRows: (h: string) => number): AppNode[] {
-  const auto = autoLayout(topo, ipvsRows);
+  const auto = autoLayout(topo, ipvsRows, (h) => current.get(hostId(h))?.measured?.height);
   const out: AppNode[] = [];
   for (const h of topo.hosts) {
     const id = hostId(h.name);
     const pos = current.get(id)?.position ?? saved[id] ?? auto.hosts.get(h.name) ?? { x: 0, y: 0 };
     const type = h.role === 'gateway' ? 'gateway' : 'host';
-    out.push({ id, type, position: { x: pos.x, y: pos.y }, data: { host: h }, style: { width: HOST_W } } as AppNode);
+    out.push({ id, type, position: { x: pos.x, y: pos.y }, data: { host: h }, style: { width: hostWidth(h) } } as AppNode);
   }
   for (const s of topo.segments) {
     const id = segId(s.name);
@@ -77,23 +77,59 @@ export default function Topology() {
 
   const edges = useMemo(() => (topo ? buildEdges(topo) : []), [topo]);
 
-  const onNodesChange = useCallback((changes: NodeChange<AppNode>[]) => {
-    setNodes((nds) => applyNodeChanges(changes, nds));
+  /** The student has arranged the nodes (a saved layout): never move them automatically. */
+  const custom = useRef(false);
+  useEffect(() => { custom.current = Object.keys(loadLayout(preset)).length > 0; }, [preset]);
+  const relayoutQueued = useRef(false);
+
+  const relayout = useCallback(() => {
+    relayoutQueued.current = false;
+    const topo = useApp.getState().topology;
+    if (!topo || custom.current) return;
+    const cur = new Map(nodesRef.current.map((n) => [n.id, n]));
+    const auto = autoLayout(topo, () => 0, (h) => cur.get(hostId(h))?.measured?.height);
+    let moved = false;
+    const next = nodesRef.current.map((n) => {
+      if (n.type === 'segment') {
+        const p = auto.segments.get(n.data.seg.name);
+        if (!p || (Math.abs(p.x - n.position.x) < 0.5 && Math.abs(p.y - n.position.y) < 0.5 && p.w === n.data.w)) return n;
+        moved = true;
+        return { ...n, position: { x: p.x, y: p.y }, data: { ...n.data, w: p.w } };
+      }
+      const p = auto.hosts.get(n.data.host.name);
+      if (!p || (Math.abs(p.x - n.position.x) < 0.5 && Math.abs(p.y - n.position.y) < 0.5)) return n;
+      moved = true;
+      return { ...n, position: { x: p.x, y: p.y } };
+    });
+    if (!moved) return;
+    setNodes(next as AppNode[]);
+    requestAnimationFrame(() => flow.current?.fitView({ padding: 0.1 }));
   }, []);
 
+  const onNodesChange = useCallback((changes: NodeChange<AppNode>[]) => {
+    setNodes((nds) => applyNodeChanges(changes, nds));
+    // A node changed size (the director's IPVS table grew): lay the drawing out again.
+    if (!custom.current && !relayoutQueued.current && changes.some((c) => c.type === 'dimensions')) {
+      relayoutQueued.current = true;
+      requestAnimationFrame(relayout);
+    }
+  }, [relayout]);
+
   const onDragStop = useCallback(() => {
+    custom.current = true;
     const l: SavedLayout = {};
     for (const n of nodesRef.current) l[n.id] = { x: n.position.x, y: n.position.y, ...(n.type === 'segment' ? { w: n.data.w } : {}) };
     saveLayout(preset, l);
   }, [preset]);
 
-  const onNodeClick: NodeMouseHandler<AppNode> = useCallback((_e, n) => {
-    if (n.type === 'host' && n.data.host.shell) openTerm(n.data.host.name);
+  const onNodeClick: NodeMouseHandler<AppNode> = useCallback((e, n) => {
+    if (n.type === 'host' && n.data.host.shell) openTerm(n.data.host.name, e.shiftKey || e.ctrlKey ? 'split' : 'auto');
   }, [openTerm]);
 
   const reset = useCallback(() => {
     if (!topo) return;
     clearLayout(preset);
+    custom.current = false;
     const ipvs = useApp.getState().ipvs;
     setNodes(buildNodes(topo, {}, new Map(), (h) => (ipvs.tables[h] ?? []).reduce((a, s) => a + 1 + s.dests.length, 0)));
     requestAnimationFrame(() => flow.current?.fitView({ padding: 0.12 }));
@@ -106,11 +142,11 @@ export default function Topology() {
         onNodesChange={onNodesChange} onNodeDragStop={onDragStop} onNodeClick={onNodeClick}
         onInit={(inst) => { flow.current = inst; }}
         nodesConnectable={false} edgesFocusable={false} elementsSelectable
-        fitView fitViewOptions={{ padding: 0.12 }} minZoom={0.25} maxZoom={2.5}
+        fitView fitViewOptions={{ padding: 0.1 }} minZoom={0.25} maxZoom={2.5}
         colorMode={theme} proOptions={{ hideAttribution: false }}
         onlyRenderVisibleElements={false}
       >
-        <Controls showInteractive={false} position="bottom-right" />
+        <Controls showInteractive={false} position="top-left" orientation="horizontal" />
         {animate && <Suspense fallback={null}><AnimLayer /></Suspense>}
       </ReactFlow>
       <button type="button" className="btn btn--ghost topo__reset" onClick={reset}>{t('topo.resetLayout')}</button>

@@ -10,10 +10,16 @@ import type { HostInfo, HostRoleName, TopologySnapshot } from '../../worker/prot
 export interface XY { x: number; y: number }
 export interface Rect { x: number; y: number; w: number; h: number }
 
-export const HOST_W = 244;
+export const HOST_W = 220;
+/** The director is wider: its node carries the IPVS table. */
+export const DIRECTOR_W = 296;
+
+export function hostWidth(h: Pick<HostInfo, 'role'>): number {
+  return h.role === 'director' ? DIRECTOR_W : HOST_W;
+}
 export const SEG_H = 34;
-const GAP_X = 36;
-const GAP_Y = 56;
+const GAP_X = 32;
+const GAP_Y = 40;
 
 const ROLE_ORDER: Record<HostRoleName, number> = { client: 0, gateway: 1, router: 2, director: 3, realserver: 4, host: 5 };
 
@@ -30,7 +36,13 @@ export interface AutoLayout {
   segments: Map<string, { x: number; y: number; w: number }>;
 }
 
-export function autoLayout(topo: TopologySnapshot, ipvsRows: (host: string) => number = () => 0): AutoLayout {
+/**
+ * `heightOf` gives a host's drawn height when known (measured); otherwise it is estimated.
+ * Laying out again with measured heights keeps a director whose IPVS table has grown clear
+ * of the network below it.
+ */
+export function autoLayout(topo: TopologySnapshot, ipvsRows: (host: string) => number = () => 0, heightOf: (host: string) => number | undefined = () => undefined): AutoLayout {
+  const hh = (h: HostInfo) => heightOf(h.name) ?? estimateHostHeight(h, ipvsRows(h.name));
   const segById = new Map(topo.segments.map((s) => [s.id, s]));
   const hostSegs = new Map(topo.hosts.map((h) => [h.name, [...new Set(h.nics.map((n) => n.segment).filter((s): s is number => s !== null && segById.has(s)))]]));
   const segHosts = new Map<number, string[]>();
@@ -77,24 +89,20 @@ export function autoLayout(topo: TopologySnapshot, ipvsRows: (host: string) => n
 
   const hosts = new Map<string, XY>();
   const segments = new Map<string, { x: number; y: number; w: number }>();
+  // x first, for every layer: a network's bar must span the hosts below it as well.
+  for (const hs of hostsIn) {
+    const total = hs.reduce((a, h) => a + hostWidth(h), 0) + (hs.length - 1) * GAP_X;
+    let x = -total / 2;
+    for (const h of hs) { hosts.set(h.name, { x, y: 0 }); x += hostWidth(h) + GAP_X; }
+  }
   let y = 0;
   for (let l = 0; l < layers; l++) {
     const hs = hostsIn[l];
     const segs = topo.segments.filter((s) => segLayer.get(s.id) === l);
     if (hs.length) {
-      const total = hs.length * HOST_W + (hs.length - 1) * GAP_X;
-      let x = -total / 2;
-      let hMax = 0;
-      for (const h of hs) {
-        hosts.set(h.name, { x, y });
-        x += HOST_W + GAP_X;
-        hMax = Math.max(hMax, estimateHostHeight(h, ipvsRows(h.name)));
-      }
+      const hMax = Math.max(...hs.map(hh));
       // Hosts of one layer share the bottom line: taller ones grow upward.
-      for (const h of hs) {
-        const p = hosts.get(h.name)!;
-        p.y = y + hMax - estimateHostHeight(h, ipvsRows(h.name));
-      }
+      for (const h of hs) hosts.get(h.name)!.y = y + hMax - hh(h);
       y += hMax + GAP_Y;
     }
     if (segs.length) {
@@ -102,7 +110,8 @@ export function autoLayout(topo: TopologySnapshot, ipvsRows: (host: string) => n
       for (const s of segs) {
         for (const h of segHosts.get(s.id) ?? []) {
           const p = hosts.get(h);
-          if (p) { x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x + HOST_W); }
+          const hi = topo.hosts.find((x) => x.name === h);
+          if (p && hi) { x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x + hostWidth(hi)); }
         }
       }
       if (!Number.isFinite(x0)) { x0 = -160; x1 = 160; }

@@ -45,7 +45,7 @@ function IpvsMini({ host }: { host: string }) {
   return (
     <table className="ipvs" aria-label={`${t('topo.ipvsTable')} ${host}`}>
       <thead>
-        <tr><th>{t('ipvs.remote')}</th><th>{t('ipvs.forward')}</th><th title={t('ipvs.weight')}>W</th><th title={t('ipvs.active')}>Act</th><th title={t('ipvs.inact')}>InAct</th></tr>
+        <tr><th>{t('ipvs.remote')}</th><th title={t('ipvs.forward')}>Fwd</th><th title={t('ipvs.weight')}>W</th><th title={t('ipvs.active')}>Act</th><th title={t('ipvs.inact')}>InAct</th></tr>
       </thead>
       <tbody>
         {table.map((s) => [
@@ -76,7 +76,7 @@ function HostBody({ host, gateway }: { host: HostInfo; gateway: boolean }) {
         {busy && <span className="hn__busy" aria-hidden="true" />}
         {host.shell && !gateway && (
           <button type="button" className="icon-btn hn__term nodrag" aria-label={t('topo.openTerminal', { host: host.name })} title={t('topo.openTerminal', { host: host.name })}
-            onClick={(e) => { e.stopPropagation(); openTerm(host.name); }}>&gt;_</button>
+            onClick={(e) => { e.stopPropagation(); openTerm(host.name, e.shiftKey || e.ctrlKey ? 'split' : 'auto'); }}>&gt;_</button>
         )}
       </div>
       {!host.powered && <div className="hn__off">{t('topo.poweredOff')}</div>}
@@ -84,7 +84,7 @@ function HostBody({ host, gateway }: { host: HostInfo; gateway: boolean }) {
         {host.nics.map((n) => (
           <li key={n.id} className={`nic${n.up && n.carrier ? '' : ' nic--down'}`}>
             <span className="nic__name">{n.name}</span>
-            <span className="nic__addr">{n.addrs.length ? n.addrs.join(' ') : '—'}</span>
+            {n.addrs.length ? n.addrs.map((a) => <span key={a} className="nic__addr">{a}</span>) : <span className="nic__addr">—</span>}
             {n.mac && <span className="nic__mac">{n.mac}</span>}
             {!n.carrier && <span className="nic__warn">{t('topo.noCarrier')}</span>}
           </li>
