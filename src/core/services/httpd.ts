@@ -150,7 +150,9 @@ export class Httpd implements ServiceImpl {
         if (!s.isOpen) return;
         const resp = this.respond(req, s, https);
         if (tls) for (const rec of tls.seal(resp)) s.send(rec); else s.send(resp);
-        if (req.headers['connection']?.toLowerCase() === 'close') s.close();
+        // HTTP/1.0 closes after the response unless the client asked to keep it alive; 1.1 keeps it.
+        const conn = req.headers['connection']?.toLowerCase();
+        if (conn === 'close' || (req.version === 'HTTP/1.0' && conn !== 'keep-alive')) s.close();
         else armIdle();
       });
     };
