@@ -134,7 +134,10 @@ export class Lab implements NetContext {
     return [...this.segments, ...this.loopSegs.values()].sort((a, b) => a.id - b.id);
   }
 
-  transmit(dev: Dev, frame: EthernetRepr): number {
+  /** The frame whose delivery is being processed (what a host sends now was caused by it). */
+  private processing = 0;
+
+  transmit(dev: Dev, frame: EthernetRepr, cause: number = this.processing): number {
     const host = this.hostById(dev.hostId)!;
     const seg = dev.kind === 'loopback' ? this.loopSeg(host) : dev.segment;
     if (!seg) return 0;
@@ -160,7 +163,7 @@ export class Lab implements NetContext {
         }
       }
     }
-    const no = this.capture.commit(len, this.q.now, seg.id, dev.id, single ? single.id : -1, dev.hostId);
+    const no = this.capture.commit(len, this.q.now, seg.id, dev.id, single ? single.id : -1, dev.hostId, cause);
     if (!single && (!many || many.length === 0)) {
       if (dev.kind !== 'loopback' && frame.dst !== BROADCAST_MAC && !isMulticastMac(frame.dst)) {
         this.markDropped(no, dev.hostId, `no NIC with MAC ${fmtMac(frame.dst)} is on ${seg.name} (the host is gone or its cable is pulled)`, 'no-such-mac');
@@ -182,7 +185,9 @@ export class Lab implements NetContext {
     const h = this.hostById(d.hostId);
     if (!h) return;
     d.stats.rxBytes += len;
-    h.receive(d, frame, no);
+    const outer = this.processing;
+    this.processing = no;
+    try { h.receive(d, frame, no); } finally { this.processing = outer; }
   }
 
   logInternalDrop(hostId: number, ip: Ipv4Repr, reason: string, code: DropCode): number {

@@ -14,8 +14,12 @@ export interface NetContext {
   readonly capture: FrameLog;
   /** Microseconds since the Unix epoch at virtual time 0. */
   readonly epochUs: number;
-  /** Put a frame on `dev`'s wire: log it and deliver it. Returns its capture number (0 = not sent). */
-  transmit(dev: Dev, frame: EthernetRepr): number;
+  /**
+   * Put a frame on `dev`'s wire: log it and deliver it. Returns its capture number (0 = not
+   * sent). `cause`: the frame whose arrival led to this one (default: the frame being
+   * processed right now, if any).
+   */
+  transmit(dev: Dev, frame: EthernetRepr, cause?: number): number;
   /** Log a packet dropped inside host `hostId` before it reached any wire. Returns its capture number. */
   logInternalDrop(hostId: number, ip: Ipv4Repr, reason: string, code: DropCode): number;
   /** Annotate a logged frame as dropped by `hostId`. */

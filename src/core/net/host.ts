@@ -497,7 +497,7 @@ export class Host {
   }
 
   /** Put an Ethernet frame on a device's wire. */
-  xmit(dev: Dev, dstMac: MacAddr, payload: Ipv4Repr | ArpRepr, ethertype: number): number {
+  xmit(dev: Dev, dstMac: MacAddr, payload: Ipv4Repr | ArpRepr, ethertype: number, cause?: number): number {
     if (!this.powered) return 0;
     if (!dev.running) {
       dev.stats.txDropped++;
@@ -506,7 +506,7 @@ export class Host {
     }
     const frame: EthernetRepr = { src: dev.mac, dst: dstMac, ethertype, payload };
     dev.stats.txPackets++;
-    return this.net.transmit(dev, frame);
+    return this.net.transmit(dev, frame, cause);
   }
 
   // ---- receive path ---------------------------------------------------------------------------
@@ -645,8 +645,11 @@ export class Host {
     if (mac !== null) this.xmitSkb(dev, mac, skb);
   }
 
-  private xmitSkb(dev: Dev, mac: MacAddr, skb: Skb): void {
-    const no = this.xmit(dev, mac, skb.ip, EtherType.IPv4);
+  private xmitSkb(dev: Dev, mac: MacAddr, skb: Skb, released = false): void {
+    // A forwarded packet is caused by the frame it arrived in; a local one by whatever the
+    // host is processing now (a reply), unless it waited for ARP: then by nothing.
+    const cause = skb.inDev !== null && skb.frameNo ? skb.frameNo : released ? 0 : undefined;
+    const no = this.xmit(dev, mac, skb.ip, EtherType.IPv4, cause);
     if (no && skb.frameNo === 0) skb.frameNo = no;
   }
 
@@ -855,7 +858,7 @@ export class Host {
     const dev = this.devs.get(n.dev);
     const q = this.neigh.takeQueue(n) as Skb[];
     if (!dev || n.mac === null) return;
-    for (const skb of q) this.xmitSkb(dev, n.mac, skb);
+    for (const skb of q) this.xmitSkb(dev, n.mac, skb, true);
   }
 
   private neighFailed(n: Neigh, q: unknown[]): void {

@@ -155,6 +155,18 @@ describe('dr preset: ARP for the VIP', () => {
     expect(segs).toEqual(new Set(['vmnet8', 'vmnet1']));
   });
 
+  it('a forwarded frame names the frame that caused it', () => {
+    const lab = createLab('dr');
+    httpGet(lab, lab.host('client')!, '192.168.137.130');
+    const recs = [...lab.capture.range()];
+    const syn8 = recs.find((r) => lab.segmentById(r.segment)?.name === 'vmnet8' && tcpSummary(parseFrame(r.bytes)).endsWith('[S] len 0'))!;
+    const syn1 = recs.find((r) => lab.segmentById(r.segment)?.name === 'vmnet1' && tcpSummary(parseFrame(r.bytes)).endsWith('[S] len 0'))!;
+    expect(syn1.cause).toBe(syn8.no);
+    const synack = recs.find((r) => r.segment === syn1.segment && tcpSummary(parseFrame(r.bytes)).includes('[S.]'))!;
+    expect(synack.cause).toBe(syn1.no);
+    expect(syn8.cause).toBe(0);
+  });
+
   it('rp_filter=1 drops a packet that arrives on an interface the route back does not leave by', () => {
     const lab = createLab('dr');
     const rs1 = lab.host('RS1')!;

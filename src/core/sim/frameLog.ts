@@ -21,6 +21,9 @@ export interface FrameRecord {
   readonly from: number;        // sending NIC id (-1 unknown)
   readonly to: number;          // receiving NIC id for unicast delivered to one NIC; -1 broadcast/flooded/none
   readonly host: number;        // host id of the sender (for host-internal records: the host that dropped it)
+  /** The frame whose arrival made the sender send this one (a router forwarding it, IPVS
+   *  rewriting it, a reply to it), or 0 when it was sent on the host's own initiative. */
+  readonly cause: number;
   readonly drop?: DropInfo;
 }
 
@@ -52,6 +55,7 @@ export class FrameLog {
   private readonly tFrom: Int32Array;
   private readonly tTo: Int32Array;
   private readonly tHost: Int32Array;
+  private readonly tCause: Float64Array;
   private drops = new Map<number, DropInfo>();
   /** Number of the next record. Frame numbers start at 1. */
   private next = 1;
@@ -71,6 +75,7 @@ export class FrameLog {
     this.tFrom = new Int32Array(n);
     this.tTo = new Int32Array(n);
     this.tHost = new Int32Array(n);
+    this.tCause = new Float64Array(n);
   }
 
   /** Total records ever logged. */
@@ -99,7 +104,7 @@ export class FrameLog {
     return { buf: this.arena, off: this.arenaPos };
   }
 
-  commit(len: number, time: number, segment: number, from: number, to: number, host: number): number {
+  commit(len: number, time: number, segment: number, from: number, to: number, host: number, cause = 0): number {
     if (this.next - this.first >= this.capacity) this.evictOldest();
     const no = this.next++;
     const i = no % this.capacity;
@@ -110,15 +115,16 @@ export class FrameLog {
     this.tFrom[i] = from;
     this.tTo[i] = to;
     this.tHost[i] = host;
+    this.tCause[i] = cause;
     this.arenaPos += len;
     return no;
   }
 
   /** Log a copy of `bytes` (convenience for callers that already encoded a frame). */
-  add(bytes: Uint8Array, time: number, segment: number, from: number, to: number, host: number): number {
+  add(bytes: Uint8Array, time: number, segment: number, from: number, to: number, host: number, cause = 0): number {
     const { buf, off } = this.reserve(bytes.length);
     buf.set(bytes, off);
-    return this.commit(bytes.length, time, segment, from, to, host);
+    return this.commit(bytes.length, time, segment, from, to, host, cause);
   }
 
   /** Annotate record `no` as dropped (the first reason wins, as the first drop is the real one). */
@@ -141,6 +147,7 @@ export class FrameLog {
       from: this.tFrom[i],
       to: this.tTo[i],
       host: this.tHost[i],
+      cause: this.tCause[i],
       drop: this.drops.get(no),
     };
   }
