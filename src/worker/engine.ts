@@ -89,6 +89,12 @@ export class World {
     return { ...this.tracker.context(no), frameBytes: (n) => cap.get(n)?.bytes };
   }
 
+  /** "lvs: packet for … is not for this host …" (the reason may already name the host). */
+  dropText(d: { host: number; reason: string }): string {
+    const h = this.hostName(d.host);
+    return d.reason.startsWith(`${h}:`) ? d.reason : `${h}: ${d.reason}`;
+  }
+
   hostName(id: number): string { return this.lab.hostById(id)?.hostname ?? `host${id}`; }
 
   lookup(): NicLookup {
@@ -138,6 +144,7 @@ export class LabEngine {
   private lastIpvsAt = -Infinity;
   private lastViewCount = -1;
   private lastViewGen = -1;
+  private lastViewAt = -Infinity;
   private stepWanted = 0;
   /** A status change was held back by the rate limit: a later slice must send it. */
   private statusPending = false;
@@ -422,7 +429,7 @@ export class LabEngine {
     return {
       no: r.no, time: r.time, seg: r.segment, fromHost: r.host, fromNic: r.from, toNics, cls,
       label: mac ? `${label} → MAC ${rw!.slice(rw!.lastIndexOf(' ') + 1)}` : label,
-      macs, rewrite: rw, drop: r.drop ? `${w.hostName(r.drop.host)}: ${r.drop.reason}` : undefined,
+      macs, rewrite: rw, drop: r.drop ? `${w.dropText(r.drop)}` : undefined,
     };
   }
 
@@ -460,8 +467,16 @@ export class LabEngine {
     return this.view.configure(pointTest(this.pointSpec, w.lookup()), this.filterText, w.lab.capture, (no) => w.ctx(no));
   }
 
+  /**
+   * The view's length, at most every STATUS_EVERY_MS while it only grows (a 10,000-request
+   * loop adds rows every slice; the page need not re-render that often); at once when rows
+   * were renumbered (new filter, capture point, time travel).
+   */
   private sendView(force: boolean): void {
     if (!force && this.view.count === this.lastViewCount && this.view.gen === this.lastViewGen) return;
+    const now = this.host.now();
+    if (!force && this.view.gen === this.lastViewGen && now - this.lastViewAt < STATUS_EVERY_MS) { this.statusPending = true; return; }
+    this.lastViewAt = now;
     this.lastViewCount = this.view.count;
     this.lastViewGen = this.view.gen;
     this.host.post({ t: 'view', count: this.view.count, gen: this.view.gen });
@@ -566,7 +581,7 @@ export class LabEngine {
       out.push({
         no: r.no, time: r.time, seg: r.segment, ...c,
         fromHost: r.host, toHost: r.to >= 0 ? (w.nicHost.get(r.to) ?? -1) : -1,
-        drop: r.drop ? `${w.hostName(r.drop.host)}: ${r.drop.reason}` : undefined,
+        drop: r.drop ? `${w.dropText(r.drop)}` : undefined,
       });
     }
     return out;
@@ -578,7 +593,7 @@ export class LabEngine {
     if (!r) return null;
     const seg = w.lab.segmentById(r.segment);
     const notes = w.lab.notesOf(no).map((n) => `${w.hostName(n.host)}: ${n.text}`);
-    const drop = r.drop ? `${w.hostName(r.drop.host)}: ${r.drop.reason}` : undefined;
+    const drop = r.drop ? `${w.dropText(r.drop)}` : undefined;
     const comments = [...(drop ? [`dropped by ${drop}`] : []), ...notes];
     const d = dissect(r.bytes, { ...w.ctx(no), frame: { number: no, timeUs: w.lab.epochUs + r.time, interfaceName: seg?.name ?? 'host-internal', comments } });
     const rw = w.rewriteOf.get(no);
@@ -648,7 +663,7 @@ export class LabEngine {
       let iface = ifIndex.get(r.segment);
       if (iface === undefined) { iface = internal; needInternal = true; }
       const notes = w.lab.notesOf(r.no).map((n) => `${w.hostName(n.host)}: ${n.text}`);
-      const comment = [r.drop ? `dropped by ${w.hostName(r.drop.host)}: ${r.drop.reason}` : '', ...notes].filter(Boolean).join('\n');
+      const comment = [r.drop ? `dropped by ${w.dropText(r.drop)}` : '', ...notes].filter(Boolean).join('\n');
       frames.push({ iface, timeUs: r.time, bytes: r.bytes, comment: comment || undefined });
     }
     if (needInternal) ifaces.push({ name: 'host-internal', description: 'packets a host dropped before any wire' });

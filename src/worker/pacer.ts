@@ -3,16 +3,16 @@
  *
  * The target time is `vAnchor + (realNow − rAnchor) · 1000` µs: while something waits on
  * time (`sleep 5`, a retransmission timer, an ARP timeout) the lab's clock moves with the
- * wall clock. A gap shorter than `fastGapUs` between now and the next event (the tens of
- * microseconds between frames of one exchange) is not waited for: the anchor jumps, so a
- * 10,000-request loop runs as fast as the CPU allows instead of at wire latency in real
- * time. Pure and deterministic given its inputs, so it is tested without a browser.
+ * wall clock. A gap shorter than `fastGapUs` (50 ms) between now and the next thing due —
+ * the microseconds between frames of one exchange, the few milliseconds a process takes to
+ * start — is not waited for: the anchor jumps, so a 10,000-request loop runs as fast as the
+ * CPU allows, while `sleep 5` or a 3-second connect timeout still take their real time. Pure and deterministic given its inputs, so it is tested without a browser.
  */
 export class Pacer {
   private vAnchor: number;
   private rAnchor: number;
 
-  constructor(simNow: number, realNow: number, readonly fastGapUs = 2_000) {
+  constructor(simNow: number, realNow: number, readonly fastGapUs = 50_000) {
     this.vAnchor = simNow;
     this.rAnchor = realNow;
   }
