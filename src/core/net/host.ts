@@ -409,8 +409,9 @@ export class Host {
 
   /** Main-table lookup (no local table). */
   lookupRoute(dst: number): Route | null {
-    if (this.routeCacheGen !== this.routes.gen || this.routeCacheAddrGen !== this.addrGen || this.routeCache.size > 4096) {
+    if (this.routeCacheGen !== this.routes.gen || this.routeCacheAddrGen !== this.addrGen || this.routeCache.size > 4096 || this.outCache.size > 4096) {
       this.routeCache.clear();
+      this.outCache.clear();
       this.routeCacheGen = this.routes.gen;
       this.routeCacheAddrGen = this.addrGen;
     }
@@ -424,6 +425,19 @@ export class Host {
    * main table. `src` (if the socket is bound) is kept; else chosen like inet_select_addr.
    */
   routeOutput(dst: Ipv4Addr, src: Ipv4Addr | 0 = 0, oif?: string): RouteResult | NetErrno {
+    if (oif) return this.routeOutputSlow(dst, src, oif);
+    // Results for an unbound source are cached with the route lookups (same invalidation);
+    // a bound source that matches the chosen one reuses them too.
+    this.lookupRoute(0); // validates the caches' generation
+    let r = this.outCache.get(dst);
+    if (r === undefined) { r = this.routeOutputSlow(dst, 0, undefined); this.outCache.set(dst, r); }
+    if (src === 0 || (typeof r !== 'string' && r.src === src)) return r;
+    return this.routeOutputSlow(dst, src, undefined);
+  }
+
+  private readonly outCache = new Map<number, RouteResult | NetErrno>();
+
+  private routeOutputSlow(dst: Ipv4Addr, src: Ipv4Addr | 0, oif: string | undefined): RouteResult | NetErrno {
     const ldev = this.localDev(dst);
     if (ldev && !oif) {
       const lo = this.devs.get('lo')!;
@@ -553,7 +567,7 @@ export class Host {
       if (this.isLocal(src) && !this.sysctl.effective(dev.name, 'accept_local')) {
         this.drop(skb, `${hn}: martian source ${fmtIp(src)} from ${dev.name}: that address belongs to ${hn} itself`, 'martian'); return;
       }
-      const rpf = this.sysctl.effective(dev.name, 'rp_filter');
+      const rpf = this.sysctl.effectiveCached(dev.name, 'rp_filter');
       if (rpf && src !== 0) {
         const back = this.lookupRoute(src);
         if (!back || back.type !== 'unicast') {
@@ -566,7 +580,7 @@ export class Host {
     }
     if (ldev) { this.localDeliver(skb, dev, false); return; }
     // Forwarding.
-    if (!this.sysctl.confValue(dev.name, 'forwarding')) {
+    if (!this.sysctl.effectiveCached(dev.name, 'forwarding')) {
       this.drop(skb, `${hn}: packet for ${fmtIp(dst)} is not for this host and ip_forward is 0 (not a router)`, 'not-forwarding');
       return;
     }
@@ -769,7 +783,7 @@ export class Host {
     }
     const ip: Ipv4Repr = {
       kind: 'ipv4', tos: opts.tos ?? 0, id: this.nextIpId(), df: opts.df ?? true,
-      ttl: opts.ttl ?? Number(this.sysctl.get('net.ipv4.ip_default_ttl') ?? 64), protocol, src: src as Ipv4Addr, dst, payload,
+      ttl: opts.ttl ?? this.sysctl.intCached('net.ipv4.ip_default_ttl', 64), protocol, src: src as Ipv4Addr, dst, payload,
     };
     return this.output(ip, { oif: opts.oif });
   }
@@ -842,7 +856,7 @@ export class Host {
   private arpSolicit(n: Neigh, unicast: MacAddr | null): void {
     const dev = this.devs.get(n.dev);
     if (!dev || !dev.running) return;
-    const announce = this.sysctl.effective(dev.name, 'arp_announce');
+    const announce = this.sysctl.effectiveCached(dev.name, 'arp_announce');
     let sip = 0;
     const first = n.queue[0] as Skb | undefined;
     const pktSrc = first?.ip.src ?? 0;

@@ -78,6 +78,7 @@ export class Sysctl {
    * (systemd sets it from /etc/hostname at boot).
    */
   resetToDefaults(): void {
+    this.gen++;
     for (const [k, v] of this.initial) {
       const e = this.entries.get(k);
       if (!e?.set) continue;
@@ -122,7 +123,34 @@ export class Sysctl {
     if (!e) throw new FsError('ENOENT', key);
     if (!e.set) throw new FsError('EACCES', key);
     e.set(value.trim());
+    this.gen++;
     this.onChange?.(key);
+  }
+
+  /** Bumped on every write, so hot paths can cache values they read per packet. */
+  gen = 0;
+
+  /** An integer value cached until the next write (for per-packet reads such as the default TTL). */
+  intCached(key: string, dflt: number): number {
+    if (this.cacheGen !== this.gen) { this.intCache.clear(); this.cacheGen = this.gen; }
+    let v = this.intCache.get(key);
+    if (v === undefined) {
+      const n = Number(this.get(key));
+      v = Number.isFinite(n) ? n : dflt;
+      this.intCache.set(key, v);
+    }
+    return v;
+  }
+  private cacheGen = -1;
+  private readonly intCache = new Map<string, number>();
+
+  /** effective() cached until the next write. */
+  effectiveCached(dev: string, key: string): number {
+    if (this.cacheGen !== this.gen) { this.intCache.clear(); this.cacheGen = this.gen; }
+    const k = dev + '\u0000' + key;
+    let v = this.intCache.get(k);
+    if (v === undefined) { v = this.effective(dev, key); this.intCache.set(k, v); }
+    return v;
   }
 
   /** All keys in the order `sysctl -a` prints them (the /proc/sys directory walk). */
@@ -140,6 +168,7 @@ export class Sysctl {
 
   addConf(dev: string): void {
     if (this.conf.has(dev)) return;
+    this.gen++;
     const src = this.conf.get('default');
     const m = new Map<string, number>();
     for (const [k, v] of Object.entries(CONF_DEFAULTS)) {
@@ -164,6 +193,7 @@ export class Sysctl {
   }
 
   removeDev(dev: string): void {
+    this.gen++;
     this.conf.delete(dev);
     this.neigh.delete(dev);
     this.remove(`net.ipv4.conf.${dev}`);
@@ -171,6 +201,7 @@ export class Sysctl {
   }
 
   renameDev(from: string, to: string): void {
+    this.gen++;
     const c = this.conf.get(from), n = this.neigh.get(from);
     this.removeDev(from);
     this.addConf(to);

@@ -31,6 +31,15 @@ const RTO_INIT = 1 * SEC;
 const RTO_MAX = 120 * SEC;
 const INIT_CWND = 10;
 
+const NOP: TcpOption = Object.freeze({ kind: 'nop' });
+const NO_OPTIONS: readonly TcpOption[] = Object.freeze([]);
+
+function tsOption(t: TcpRepr): { val: number } | undefined {
+  const o = t.options;
+  for (let i = 0; i < o.length; i++) if (o[i].kind === 'ts') return o[i] as { val: number };
+  return undefined;
+}
+
 const seqLt = (a: number, b: number) => ((a - b) | 0) < 0;
 const seqLe = (a: number, b: number) => ((a - b) | 0) <= 0;
 const add = (a: number, b: number) => (a + b) >>> 0;
@@ -147,7 +156,7 @@ export class TcpSocket {
 
   private tsVal(): number { return (Math.floor(this.stack.host.now / MS) + this.tsOffset) >>> 0; }
 
-  private options(syn: boolean): TcpOption[] {
+  private options(syn: boolean): readonly TcpOption[] {
     if (syn) {
       return [
         { kind: 'mss', value: this.stack.ourMss(this) },
@@ -157,8 +166,8 @@ export class TcpSocket {
         { kind: 'ws', shift: WSCALE },
       ];
     }
-    if (!this.tsOk) return [];
-    return [{ kind: 'nop' }, { kind: 'nop' }, { kind: 'ts', val: this.tsVal(), ecr: this.tsRecent }];
+    if (!this.tsOk) return NO_OPTIONS;
+    return [NOP, NOP, { kind: 'ts', val: this.tsVal(), ecr: this.tsRecent }];
   }
 
   /** Build and send one segment. */
@@ -168,7 +177,7 @@ export class TcpSocket {
     const tcp: TcpRepr = {
       kind: 'tcp', srcPort: this.lport, dstPort: this.rport, seq,
       ack: flags & TcpFlag.ACK ? this.rcvNxt : 0, flags, window,
-      options: flags & TcpFlag.RST ? [] : this.options(syn), payload: data,
+      options: flags & TcpFlag.RST ? NO_OPTIONS : this.options(syn), payload: data,
     };
     if (flags & TcpFlag.ACK) { this.stack.host.net.q.cancel(this.delackTimer); this.delackTimer = null; }
     this.ipId = (this.ipId + 1) & 0xffff;
@@ -248,7 +257,7 @@ export class TcpSocket {
   /** Process a segment for this connection (tcp_rcv_state_process, reduced). */
   input(ip: Ipv4Repr, t: TcpRepr, dev: Dev | null): void {
     const f = t.flags;
-    const ts = t.options.find((o) => o.kind === 'ts') as { val: number } | undefined;
+    const ts = tsOption(t);
     if (f & TcpFlag.RST) { this.onRst(t); return; }
 
     if (this.state === 'SYN_SENT') {
@@ -372,7 +381,7 @@ export class TcpSocket {
     this.irs = t.seq;
     this.rcvNxt = add(t.seq, 1);
     this.peerOptions(t);
-    const ts = t.options.find((o) => o.kind === 'ts') as { val: number } | undefined;
+    const ts = tsOption(t);
     if (ts) this.tsRecent = ts.val;
     this.iss = this.stack.host.rng.u32();
     this.sndUna = this.iss;
@@ -496,8 +505,7 @@ export class TcpStack {
   }
 
   sysInt(key: string, dflt: number): number {
-    const v = Number(this.host.sysctl.get(key));
-    return Number.isFinite(v) ? v : dflt;
+    return this.host.sysctl.intCached(key, dflt);
   }
 
   ttl(): number { return this.sysInt('net.ipv4.ip_default_ttl', 64); }
