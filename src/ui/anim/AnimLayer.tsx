@@ -25,6 +25,11 @@ export default function AnimLayer() {
       return { x: n.internals.positionAbsolute.x, y: n.internals.positionAbsolute.y, w, h };
     };
     const geo: AnimGeometry = {
+      rightEdge: () => {
+        const st = store.getState();
+        const [tx, , zoom] = st.transform;
+        return (st.width - tx) / zoom;
+      },
       hostRect: (id) => {
         const h = useApp.getState().topology?.hosts.find((x) => x.id === id);
         return h ? rectOf(hostId(h.name)) : null;

@@ -20,6 +20,8 @@ export interface AnimGeometry {
   hostRect(hostId: number): Rect | null;
   /** The NIC's host id, network node rectangle, and its slot among the host's NICs on that network. */
   nic(nicId: number): { hostId: number; seg: Rect; slot: number; slots: number } | null;
+  /** The right edge of what is visible (flow coordinates): labels that would cross it go left. */
+  rightEdge?(): number;
 }
 
 interface Packet {
@@ -36,6 +38,8 @@ interface Packet {
   el?: SVGGElement;
   dots?: SVGCircleElement[];
   lab?: SVGGElement;
+  /** Width of the drawn label (0 when none). */
+  labelW?: number;
 }
 
 interface Callout { key: number; host: number; text: string; t0: number; dur: number; el?: SVGGElement }
@@ -177,8 +181,10 @@ export class Animator {
     if (l.attr('data-k') === key) return;
     l.attr('data-k', key);
     l.selectAll('*').remove();
+    d.labelW = 0;
     if (!wantLines.length) return;
     const w = Math.max(...wantLines.map((x) => x.length)) * CHAR_W + 10;
+    d.labelW = w;
     l.append('rect').attr('class', 'pkt__bg').attr('x', 8).attr('y', -22).attr('rx', 3).attr('width', w).attr('height', wantLines.length * 14 + 6)
       .attr('stroke', d.color);
     wantLines.forEach((line, i) => {
@@ -190,6 +196,7 @@ export class Animator {
     const t = this.now();
     this.framesDrawn++;
     let ended = false;
+    const right = this.geo.rightEdge?.() ?? Infinity;
     for (const d of this.packets) {
       const k = (t - d.t0) / d.dur;
       if (k >= 1) { ended = true; continue; }
@@ -202,7 +209,10 @@ export class Animator {
         dots[i].setAttribute('cx', p.x.toFixed(1));
         dots[i].setAttribute('cy', p.y.toFixed(1));
       }
-      if (d.lab!.firstChild) d.lab!.setAttribute('transform', `translate(${fx.toFixed(1)},${fy.toFixed(1)})`);
+      if (d.lab!.firstChild) {
+        const lx = fx + 8 + (d.labelW ?? 0) > right ? fx - (d.labelW ?? 0) - 16 : fx;
+        d.lab!.setAttribute('transform', `translate(${lx.toFixed(1)},${fy.toFixed(1)})`);
+      }
     }
     if (ended) {
       const live: Packet[] = [];
@@ -226,6 +236,7 @@ export class Animator {
       const s = select(this);
       d.el = this;
       const text = `✎ ${d.text}`;
+      (d as Callout & { w?: number }).w = text.length * CHAR_W + 14;
       s.append('rect').attr('class', 'callout__bg').attr('rx', 4).attr('width', text.length * CHAR_W + 14).attr('height', 20).attr('y', -24);
       s.append('text').attr('class', 'callout__text').attr('x', 7).attr('y', -10).text(text);
     });
@@ -234,9 +245,12 @@ export class Animator {
 
   /** Callouts sit on the top right of the sending host (which the student may be dragging). */
   private placeCallouts(): void {
+    const right = this.geo.rightEdge?.() ?? Infinity;
     for (const c of this.callouts) {
       const r = this.geo.hostRect(c.host);
-      c.el?.setAttribute('transform', r ? `translate(${(r.x + r.w - 10).toFixed(1)},${(r.y - 2).toFixed(1)})` : 'translate(-9999,-9999)');
+      const w = (c as Callout & { w?: number }).w ?? 0;
+      const x = r ? Math.max(r.x - 10, Math.min(r.x + r.w - 10, right - w - 4)) : -9999;
+      c.el?.setAttribute('transform', r ? `translate(${x.toFixed(1)},${(r.y - 2).toFixed(1)})` : 'translate(-9999,-9999)');
     }
   }
 
