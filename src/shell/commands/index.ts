@@ -5,6 +5,7 @@
  */
 import type { Command, CommandRegistry } from '../types.ts';
 import { coreutilsCommands } from './coreutils.ts';
+import { editorCommands } from './editor.ts';
 import { iptablesCommands } from './iptables.ts';
 import { ipvsadmCommands } from './ipvsadm.ts';
 import { keepalivedCommands } from './keepalived.ts';
@@ -22,6 +23,7 @@ const netCommands: Command[] = [curlCommand, ipCommand, pingCommand, ssCommand, 
 
 export const allCommands: Command[] = [
   ...coreutilsCommands, ...systemCommands, ...networkManagerCommands, ...iptablesCommands, ...ipvsadmCommands, ...keepalivedCommands, ...netCommands,
+  ...editorCommands,
 ];
 
 let registry: Map<string, Command> | null = null;
