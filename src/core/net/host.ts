@@ -389,16 +389,24 @@ export class Host {
 
   isLocal(addr: number): boolean { return this.localDev(addr) !== null; }
 
-  /** Subnet broadcast or limited broadcast for a device. */
+  /** Subnet broadcast or limited broadcast for a device (a set per device, rebuilt when addresses change). */
   private isBroadcastFor(dev: Dev, addr: number): boolean {
     if (addr === 0xffffffff) return true;
-    for (const a of dev.addrs) {
-      if (a.prefix >= 31) continue;
-      const bcast = ((a.addr | ~prefixMask(a.prefix)) >>> 0);
-      if (addr === bcast || (a.brd !== null && a.brd === addr)) return true;
+    if (this.bcastGen !== this.addrGen) { this.bcast.clear(); this.bcastGen = this.addrGen; }
+    let set = this.bcast.get(dev);
+    if (!set) {
+      set = new Set();
+      for (const a of dev.addrs) {
+        if (a.prefix >= 31) continue;
+        set.add((a.addr | ~prefixMask(a.prefix)) >>> 0);
+        if (a.brd !== null) set.add(a.brd);
+      }
+      this.bcast.set(dev, set);
     }
-    return false;
+    return set.size > 0 && set.has(addr);
   }
+  private bcastGen = -1;
+  private readonly bcast = new Map<Dev, Set<number>>();
 
   // ---- routing -------------------------------------------------------------------------------
 

@@ -146,12 +146,15 @@ export class Sysctl {
 
   /** effective() cached until the next write. */
   effectiveCached(dev: string, key: string): number {
-    if (this.cacheGen !== this.gen) { this.intCache.clear(); this.cacheGen = this.gen; }
-    const k = dev + '\u0000' + key;
-    let v = this.intCache.get(k);
-    if (v === undefined) { v = this.effective(dev, key); this.intCache.set(k, v); }
+    if (this.effGen !== this.gen) { this.effCache.clear(); this.effGen = this.gen; }
+    let m = this.effCache.get(dev);
+    if (!m) { m = new Map(); this.effCache.set(dev, m); }
+    let v = m.get(key);
+    if (v === undefined) { v = this.effective(dev, key); m.set(key, v); }
     return v;
   }
+  private effGen = -1;
+  private readonly effCache = new Map<string, Map<string, number>>();
 
   /** All keys in the order `sysctl -a` prints them (the /proc/sys directory walk). */
   keys(): string[] {
