@@ -34,15 +34,15 @@ export default memo(function LabPicture({ kind }: { kind: PictureKind }) {
       body = <>
         <Box x={22} label="client" cls="client" /><Box x={120} label="lvs" cls="director" /><Box x={218} label="RS" cls="rs" />
         <Arrow x1={42} x2={100} y={14} /><Arrow x1={140} x2={198} y={14} note="dst MAC" cls="pic__arrow--rw" />
-        <path className="pic__ret" d="M218,29 C200,44 40,44 22,29" /><text x={120} y={44} textAnchor="middle" className="pic__note">RS → client</text>
+        <path className="pic__ret" d="M218,29 C200,42 40,42 22,29" /><text x={120} y={51} textAnchor="middle" className="pic__note">RS → client</text>
       </>;
       break;
     case 'tun':
       body = <>
         <Box x={22} label="client" cls="client" /><Box x={120} label="lvs" cls="director" /><Box x={218} label="RS" cls="rs" />
         <Arrow x1={42} x2={100} y={14} /><Arrow x1={140} x2={198} y={14} note="+outer IP" cls="pic__arrow--rw" />
-        <rect x={160} y={6} width={18} height={8} rx={2} className="pic__pkt" /><rect x={163} y={8} width={12} height={4} rx={1} className="pic__inner" />
-        <path className="pic__ret" d="M218,29 C200,44 40,44 22,29" /><text x={120} y={44} textAnchor="middle" className="pic__note">RS → client</text>
+        <rect x={160} y={18} width={18} height={8} rx={2} className="pic__pkt" /><rect x={163} y={20} width={12} height={4} rx={1} className="pic__inner" />
+        <path className="pic__ret" d="M218,29 C200,42 40,42 22,29" /><text x={120} y={51} textAnchor="middle" className="pic__note">RS → client</text>
       </>;
       break;
     case 'fullnat':
@@ -63,5 +63,5 @@ export default memo(function LabPicture({ kind }: { kind: PictureKind }) {
     default:
       body = <><rect x={96} y={9} width={48} height={20} rx={4} className="pic__empty" /><text x={120} y={23} textAnchor="middle" className="pic__note">+</text></>;
   }
-  return <svg className="pic" viewBox="0 0 240 46" width="240" height="46" aria-hidden="true">{body}</svg>;
+  return <svg className="pic" viewBox="0 0 240 54" width="240" height="54" aria-hidden="true">{body}</svg>;
 });
