@@ -250,11 +250,29 @@ export function shareToJson(s: LabShare): string {
   return JSON.stringify({ format: FILE_FORMAT, ...s }, null, 1) + '\n';
 }
 
-/** Import: a file's text (or bytes) back into a lab; never throws. */
-export function shareFromJson(data: string | Uint8Array, o: ValidateOptions = {}): Result<LabShare> {
+/** The largest file import accepts (a long session's journal). */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+/** Import: a file's text (or bytes) back into a lab; never throws. Files may hold longer journals than links. */
+export function shareFromJson(data: string | Uint8Array, o: ValidateOptions & { maxBytes?: number } = {}): Result<LabShare> {
+  const max = o.maxBytes ?? MAX_FILE_BYTES;
+  if (typeof data === 'string' && data.length > max) return { ok: false, error: `This file is too large to be a saved lab (${Math.round(max / 1024)} KB at most).` };
   const raw = typeof data === 'string' ? utf8.encode(data) : data;
-  if (raw.length > LIMITS.decodedBytes * 4) return { ok: false, error: 'This file is too large to be a saved lab (256 KB at most).' };
-  return parseJsonShare(raw, o, false);
+  if (raw.length > max) return { ok: false, error: `This file is too large to be a saved lab (${Math.round(max / 1024)} KB at most).` };
+  return parseJsonShare(raw, { maxEvents: 200_000, ...o }, false);
+}
+
+/**
+ * The link for the share button, or why there is none: a lab whose token passes the 16 KB
+ * cap (a very long session) cannot be opened from a link, so the page offers Export instead.
+ */
+export function shareLink(base: string, s: LabShare): Result<string> {
+  if (s.journal.length > LIMITS.events) return { ok: false, error: 'This lab is too long to share as a link; export it to a file instead.' };
+  if (utf8.encode(JSON.stringify(toCompact(s))).length > LIMITS.decodedBytes) return { ok: false, error: 'This lab is too long to share as a link; export it to a file instead.' };
+  const url = shareUrl(base, s);
+  const token = url.slice(url.indexOf('#') + FRAGMENT_KEY.length + 2);
+  if (token.length > LIMITS.encodedChars) return { ok: false, error: 'This lab is too long to share as a link; export it to a file instead.' };
+  return { ok: true, value: url };
 }
 
 /** A share from a session's pieces (what the page collects for the share button). */

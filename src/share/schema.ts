@@ -150,9 +150,9 @@ export function validateEvent(x: unknown, where: string): InputEvent {
   }
 }
 
-export function validateJournal(x: unknown, where = 'journal'): InputEvent[] {
+export function validateJournal(x: unknown, where = 'journal', maxEvents: number = LIMITS.events): InputEvent[] {
   if (!Array.isArray(x)) fail(where, 'not a list');
-  if (x.length > LIMITS.events) fail(where, 'too many inputs');
+  if (x.length > maxEvents) fail(where, 'too many inputs');
   const out: InputEvent[] = [];
   let at = 0;
   let step = 0;
@@ -207,6 +207,8 @@ function validateLayout(x: unknown, where: string): LayoutState {
 export interface ValidateOptions {
   /** Presets this build knows; others are refused. Absent: any well-formed name. */
   readonly presets?: readonly string[];
+  /** Most journal entries accepted (LIMITS.events for links; storage allows more). */
+  readonly maxEvents?: number;
 }
 
 /** Check a whole share (the decoded URL, an imported file, a stored save). */
@@ -217,7 +219,7 @@ export function validateShare(x: unknown, o: ValidateOptions = {}): Result<LabSh
     if (x.v !== SHARE_VERSION) fail('lab.v', typeof x.v === 'number' && x.v > SHARE_VERSION ? 'made by a newer version of the lab' : 'unknown version');
     const preset = str(x.preset, 'lab.preset', PRESET);
     if (o.presets && !o.presets.includes(preset)) fail('lab.preset', 'unknown lab');
-    const share: { -readonly [K in keyof LabShare]: LabShare[K] } = { v: SHARE_VERSION, preset, journal: validateJournal(x.journal, 'lab.journal') };
+    const share: { -readonly [K in keyof LabShare]: LabShare[K] } = { v: SHARE_VERSION, preset, journal: validateJournal(x.journal, 'lab.journal', o.maxEvents) };
     if (x.lab !== undefined) share.lab = str(x.lab, 'lab.lab', ID);
     if (x.seed !== undefined) share.seed = str(x.seed, 'lab.seed', SEED);
     if (x.guide !== undefined) share.guide = validateGuide(x.guide, 'lab.guide');
