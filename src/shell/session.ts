@@ -27,11 +27,23 @@ import type { InputEvent, LabSessionApi, PumpResult, TerminalSink, TopologyOp } 
 import type { Co, TtyApi } from './types.ts';
 import { applyTopology } from './topology.ts';
 
+/**
+ * Virtual CPU time a `tick` costs (proc.ts): about what a real bash takes for the ~1,000
+ * simple commands between two ticks. Without it a busy loop on one host would stop the
+ * virtual clock for the whole lab.
+ */
+export const CPU_QUANTUM_US = 1000;
+
 export interface SessionOptions {
   /** Virtual seconds a headless command may run before an automatic Ctrl-C (default 3600). */
   maxCommandSeconds?: number;
-  /** Scheduler steps without the virtual clock moving before an automatic Ctrl-C (default 20,000). */
+  /**
+   * Scheduler steps without the virtual clock moving, or ticks (CPU quanta, any process's)
+   * without the foreground command waiting for anything, before an automatic Ctrl-C (default 20,000).
+   */
   maxIdleSteps?: number;
+  /** Virtual µs a `tick` costs (default CPU_QUANTUM_US). */
+  cpuQuantumUs?: number;
   /** Terminal width for commands that format to it. */
   cols?: number;
 }
@@ -59,7 +71,7 @@ export class LabSession implements LabSessionApi {
   private readonly cols: number;
 
   constructor(readonly lab: Lab, public sink: TerminalSink, opts: SessionOptions = {}) {
-    this.procs = new ProcTable(() => this.lab.now);
+    this.procs = new ProcTable(() => this.lab.now, { cpuQuantumUs: opts.cpuQuantumUs ?? CPU_QUANTUM_US });
     this.maxCommandUs = (opts.maxCommandSeconds ?? 3600) * SEC;
     this.maxIdleSteps = opts.maxIdleSteps ?? 20_000;
     this.cols = opts.cols ?? 80;
@@ -90,12 +102,13 @@ export class LabSession implements LabSessionApi {
 
   private newShell(t: HostTerm): void {
     const out = new FnOut((s) => this.sink.output(t.key, s), true);
+    const err = new FnOut((s) => (this.sink.error ? this.sink.error(t.key, s) : this.sink.output(t.key, s)), true);
     const tty: TtyApi = {
       cols: this.cols,
       rows: 24,
       edit: this.sink.edit ? (path, mode) => this.editCo(t, path, mode) : undefined,
     };
-    t.shell = new Shell({ fs: t.host.fs, host: t.facade, registry: commandRegistry(), out, tty, procs: this.procs, stdin: t.stdin, login: true });
+    t.shell = new Shell({ fs: t.host.fs, host: t.facade, registry: commandRegistry(), out, err, tty, procs: this.procs, stdin: t.stdin, login: true });
   }
 
   private *editCo(t: HostTerm, path: string, mode: 'vi' | 'nano'): Co<number> {
@@ -260,20 +273,26 @@ export class LabSession implements LabSessionApi {
     let idleSteps = 0;
     let lastNow = this.lab.now;
     let interrupts = 0;
+    // CPU time moves the clock (CPU_QUANTUM_US), so a runaway is also recognised by ticks
+    // piling up while the foreground command has not waited for anything.
+    let fgWaits = fg.waits;
+    let tickMark = this.procs.ticks;
     const autoInterrupt = () => {
       interrupts++;
       this.sink.output(t.key, '^C\n');
       if (interrupts > 5) this.procs.signal(fg, 'KILL');
       else this.procs.signal(fg, 'INT');
       idleSteps = 0;
+      tickMark = this.procs.ticks;
     };
     while (!fg.done) {
       const before = this.steps;
       this.runProcs(this.steps + 1000);
       idleSteps += this.steps - before;
       if (this.lab.now !== lastNow) { lastNow = this.lab.now; idleSteps = 0; }
+      if (fg.waits !== fgWaits) { fgWaits = fg.waits; tickMark = this.procs.ticks; }
       if (fg.done) break;
-      if (idleSteps > this.maxIdleSteps) { autoInterrupt(); continue; }
+      if (idleSteps > this.maxIdleSteps || this.procs.ticks - tickMark > this.maxIdleSteps) { autoInterrupt(); continue; }
       if (this.procs.anyRunnable()) continue;
       const w = this.procs.wakeCondition();
       const budgetEnd = t.started + this.maxCommandUs * (interrupts + 1);
@@ -304,9 +323,13 @@ export class LabSession implements LabSessionApi {
    * whatever real-time slicing the original run had). `stop.frame` ends the replay as soon
    * as the capture holds that many frames (time travel).
    */
-  replay(events: readonly InputEvent[], stop: { frame?: number } = {}): void {
+  replay(events: readonly InputEvent[], stop: { frame?: number; time?: number } = {}): void {
     const want = stop.frame;
     const reached = () => want !== undefined && this.lab.capture.total >= want;
+    // Past the last input the simulation runs on by itself (frames still to come, timers):
+    // bounded by `stop.time` when given (the frame's own time), else by an hour of virtual time.
+    const lastAt = events.length ? events[events.length - 1].at : 0;
+    const horizon = stop.time ?? lastAt + 3600 * SEC;
     for (const e of events) {
       if (!this.runTo(e.at, e.step, reached)) return;
       switch (e.kind) {
@@ -317,7 +340,7 @@ export class LabSession implements LabSessionApi {
         case 'topology': this.topology(e.op); break;
       }
     }
-    if (want !== undefined) this.runTo(Infinity, Infinity, reached);
+    if (want !== undefined) this.runTo(horizon, Infinity, reached);
   }
 
   /** Follow the canonical schedule up to virtual time `at` and step `step`; false if `halt()` fired. */
