@@ -92,8 +92,23 @@ export class LineDiscipline {
     if (this.tail.length > 400) this.tail = this.tail.slice(-400);
   }
 
+  /** A prompt shown before the shell exists (type-ahead while the lab boots). */
+  provisionalPrompt(p: string): void {
+    this.provisional = p;
+    this.prompt(p);
+  }
+
+  /** The provisional prompt, until the shell's first real one arrives. */
+  private provisional: string | null = null;
+
   /** The shell is ready for a line. */
   prompt(p: string): void {
+    if (this.provisional !== null) {
+      const same = this.provisional === p;
+      this.provisional = null;
+      // The shell's first prompt is the one already on screen: keep what the user typed.
+      if (same) return;
+    }
     this.mainPrompt = p;
     this.more = [];
     this.stdinLine = '';

@@ -12,6 +12,8 @@ export interface EditRequest { host: string; path: string; content: string; mode
 
 interface Entry {
   readonly host: string;
+  /** A prompt has come from the shell (or a provisional one was shown). */
+  prompted: boolean;
   ops: Op[];
   opsBytes: number;
   view: XtermView | null;
@@ -38,7 +40,7 @@ class TerminalRegistry {
   private entry(host: string): Entry {
     const key = host.toLowerCase();
     let e = this.entries.get(key);
-    if (!e) this.entries.set(key, (e = { host, ops: [], opsBytes: 0, view: null, creating: null, busy: false }));
+    if (!e) this.entries.set(key, (e = { host, prompted: false, ops: [], opsBytes: 0, view: null, creating: null, busy: false }));
     return e;
   }
 
@@ -67,6 +69,7 @@ class TerminalRegistry {
   output(host: string, data: string): void { this.push(host, { k: 'out', data }); }
 
   prompt(host: string, prompt: string): void {
+    this.entry(host).prompted = true;
     this.push(host, { k: 'prompt', prompt });
     this.setBusy(host, false);
   }
@@ -97,6 +100,11 @@ class TerminalRegistry {
       const v = await e.creating;
       if (!e.view) {
         e.view = v;
+        // A console accepts typing while its machine boots: until the shell's first prompt
+        // arrives, show the login prompt the preset's hosts start with. Lines typed there are
+        // sent at once; the worker runs them as soon as the lab is up.
+        if (!e.prompted && !e.ops.some((op) => op.k === 'prompt')) v.discipline.provisionalPrompt(`[root@${e.host} ~]# `);
+        e.prompted = true;
         for (const op of e.ops) apply(v, op);
         e.ops = [];
         e.opsBytes = 0;
