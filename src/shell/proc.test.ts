@@ -74,6 +74,26 @@ describe('ProcTable', () => {
     expect(p.status).toBe(99);
   });
 
+  it('with a CPU quantum, a tick parks the process until the virtual clock has moved that much', () => {
+    let now = 0;
+    const t = new ProcTable(() => now, { cpuQuantumUs: 1000 });
+    const p = t.spawn(spinner());
+    t.runRound();
+    expect(p.cpuRun).toBe(1);
+    expect(t.anyRunnable()).toBe(false);
+    expect(t.wakeCondition().until).toBe(1000);
+    now = 999;
+    expect(t.anyRunnable()).toBe(false);
+    now = 1000;
+    expect(t.anyRunnable()).toBe(true);
+    t.runRound();
+    expect([p.cpuRun, t.ticks, p.waits]).toEqual([2, 2, 0]);
+    t.signal(p, 'INT'); // Ctrl-C does not wait for the quantum
+    expect(t.anyRunnable()).toBe(true);
+    t.runRound();
+    expect(p.status).toBe(130);
+  });
+
   it('onExit callbacks run once, also when registered late', () => {
     const t = new ProcTable(() => 0);
     const p = t.spawn((function* () { return 3; })());

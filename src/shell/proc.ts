@@ -14,6 +14,15 @@
  * steps processes for a given real-time budget (the caller passes a `performance.now`-like
  * clock: nothing here reads a real clock by itself).
  *
+ * CPU time (opt-in, `cpuQuantumUs`): a process that yields `tick` has been computing for a
+ * while, and on a real machine the clock moves while it does. With a quantum set, a `tick`
+ * parks the process until the virtual clock has advanced by that much, so a busy loop on one
+ * host lets the network, the daemons and every other terminal go on (without it, nothing that
+ * waits on virtual time could ever run again while `while true; do :; done` spins). The
+ * charge depends only on the schedule, never on real time, so runs stay deterministic.
+ * `Proc.cpuRun` counts the ticks since the process last waited for something else, which is
+ * how a headless driver still recognises a runaway although the clock now moves.
+ *
  * Fork accounting: at most MAX_PROCS live processes per host. When the limit is reached, the
  * host goes into a "fork storm": every process alive at that moment (except interactive
  * shells) loses the right to fork, and forks keep failing until the count drops back to
@@ -61,6 +70,10 @@ export class Proc {
   steps = 0;
   /** The signal that ended the process, if one did. */
   termSig: SignalName | null = null;
+  /** Consecutive steps that ended in `tick` (computing, not waiting): reset by any other wait. */
+  cpuRun = 0;
+  /** Steps that ended in a `sim` wait (the process waited for something other than the CPU). */
+  waits = 0;
   private readonly exitFns: ((status: number) => void)[] = [];
   constructor(
     readonly pid: number,
@@ -111,8 +124,16 @@ export class ProcTable {
   private procs: Proc[] = [];
   private readonly hosts = new WeakMap<HostApi, HostProcs>();
   private readonly noHost: HostProcs = { live: new Set(), storm: false };
-  /** Optional clock used to decide whether a `sim` wait's deadline has passed. */
-  constructor(private readonly clock?: () => number) {}
+  private readonly cpuQuantum: number;
+  /** Steps, over all processes, that ended in `tick`. */
+  ticks = 0;
+  /**
+   * `clock`: optional clock used to decide whether a `sim` wait's deadline has passed.
+   * `opts.cpuQuantumUs`: virtual time a `tick` costs (see the module comment); 0 = none.
+   */
+  constructor(private readonly clock?: () => number, opts: { cpuQuantumUs?: number } = {}) {
+    this.cpuQuantum = clock ? Math.max(0, opts.cpuQuantumUs ?? 0) : 0;
+  }
 
   // ---- accounting ------------------------------------------------------------------------------
 
@@ -221,7 +242,14 @@ export class ProcTable {
       return;
     }
     if (r.done) { p.finish(r.value ?? 0); return; }
-    p.wait = r.value.kind === 'sim' ? r.value : null;
+    const w = r.value;
+    if (w.kind === 'sim') { p.wait = w; p.cpuRun = 0; p.waits++; return; }
+    if (w.kind === 'tick') {
+      p.cpuRun++;
+      this.ticks++;
+      if (this.cpuQuantum) { p.wait = { kind: 'sim', until: this.clock!() + this.cpuQuantum }; return; }
+    }
+    p.wait = null;
   }
 
   /** Step every runnable process once. Returns the number of steps taken. */

@@ -35,6 +35,11 @@ export type TopologyOp =
 export interface TerminalSink {
   /** Text a host's terminal shows (command output, job notices). */
   output(host: string, data: string): void;
+  /**
+   * Text a command wrote to its stderr, when the sink wants it apart (tests checking that a
+   * failure is explained); absent = it goes to `output` like everything else.
+   */
+  error?(host: string, data: string): void;
   /** The host's shell is ready for the next line; show this prompt. */
   prompt(host: string, prompt: string): void;
   /** A command wants a full-screen editor on a file (vi, nano). Answer with LabSession.finishEdit. */

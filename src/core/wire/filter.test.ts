@@ -134,6 +134,18 @@ describe('display filters', () => {
     expect(fastMs).toBeLessThan(1500); // generous for slow CI machines; ~50 ms measured
   });
 
+  it('sees the length and checksum of a UDP datagram quoted in an ICMP error, as the details pane shows them', () => {
+    // Found by tests/robustness/wire.test.ts: the pane showed "Length: 17" and `udp.length == 17` matched nothing.
+    const f = Uint8Array.from(Buffer.from('000c29112233000c29aabbcc080045c00041be010000400137d7c0a80164c0a8016f030381430000000045000025c4a340004011f200c0a8016fc0a80164c2e2270f0011685f68656c6c6f20756470', 'hex'));
+    expect(matches('udp.length == 17', [f])).toEqual([0]);
+    expect(matches('udp.checksum == 0x685f', [f])).toEqual([0]);
+    expect(matches('udp.length == 18', [f])).toEqual([]);
+  });
+
+  it('knows tcp.segment_data, which the dissector shows for a segment of a PDU', () => {
+    expect(compileFilter('tcp.segment_data').ok).toBe(true);
+  });
+
   it('never throws, whatever the bytes', () => {
     const c = compileFilter('ip.addr == 1.2.3.4 or http.host contains "x" or tls.handshake.type == 1 or tcp.len > 3');
     if (!c.ok) throw new Error(c.error);

@@ -105,6 +105,18 @@ function portField(proto: number, which: 0 | 2 | -1): FieldDef {
     },
   };
 }
+/** A 16-bit UDP header field, also of the datagram quoted in an ICMP error when the quote has it (as Wireshark). */
+function udpWord(at: 4 | 6): FieldDef {
+  return {
+    kind: 'uint', ft: 'FT_UINT16',
+    fast: (s) => {
+      const o = udpOff(s);
+      const q = s.q4 === 17 && s.q4End - s.q4Off >= at + 2 ? s.q4Off : -1;
+      if (o < 0) return q < 0 ? NONE : one(get16(s.b, q + at));
+      return q < 0 ? one(get16(s.b, o + at)) : [get16(s.b, o + at), get16(s.b, q + at)];
+    },
+  };
+}
 function protoRange(s: FrameScan, name: string): [number, number] | null {
   switch (name) {
     case 'frame': return [0, s.len];
@@ -217,11 +229,11 @@ const FIELDS: Record<string, FieldDef> = {
   'tcp.options.nop': { kind: 'bool', ft: 'FT_NONE' }, 'tcp.options.eol': { kind: 'bool', ft: 'FT_NONE' },
   'tcp.options.toa': { kind: 'string', ft: 'FT_STRING' }, 'tcp.options.toa.port': u('FT_UINT16'), 'tcp.options.toa.addr': { kind: 'ipv4', ft: 'FT_IPv4' },
   'tcp.options.unknown': { kind: 'bytes', ft: 'FT_BYTES' }, 'tcp.options.unknown.payload': { kind: 'bytes', ft: 'FT_BYTES' },
-  'tcp.payload': { kind: 'bytes', ft: 'FT_BYTES' },
+  'tcp.payload': { kind: 'bytes', ft: 'FT_BYTES' }, 'tcp.segment_data': { kind: 'bytes', ft: 'FT_BYTES' },
   // UDP
   'udp.srcport': portField(17, 0), 'udp.dstport': portField(17, 2), 'udp.port': portField(17, -1),
-  'udp.length': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => { const o = udpOff(s); return o < 0 ? NONE : one(get16(s.b, o + 4)); } },
-  'udp.checksum': { kind: 'uint', ft: 'FT_UINT16', fast: (s) => { const o = udpOff(s); return o < 0 ? NONE : one(get16(s.b, o + 6)); } },
+  'udp.length': udpWord(4),
+  'udp.checksum': udpWord(6),
   'udp.checksum.status': { kind: 'string', ft: 'FT_UINT8' }, 'udp.payload': { kind: 'bytes', ft: 'FT_BYTES' },
   // ICMP
   'icmp.type': { kind: 'uint', ft: 'FT_UINT8', fast: (s) => (s.l4 === 1 ? (s.q4 === 1 ? [s.b[s.l4Off], s.b[s.q4Off]] : one(s.b[s.l4Off])) : NONE) },
