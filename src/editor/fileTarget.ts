@@ -130,13 +130,16 @@ const STRERROR: Record<string, string> = {
   ENOSPC: 'No space left on device', EROFS: 'Read-only file system', EINVAL: 'Invalid argument', EPERM: 'Operation not permitted',
 };
 
-/** ^O in nano: the status line and what reaches the disk (nano adds the final newline too). */
+/**
+ * ^O in nano: the status line and what reaches the disk. nano's buffer keeps the file's
+ * final newline (an empty last "magic line"); a buffer whose last line has text gets one.
+ */
 export function nanoWrite(t: EditTarget, buffer: string): WriteOutcome {
   if (t.kind === 'dir') return { written: null, ok: false, error: true, message: `"${t.path}" is a directory` };
   if (t.writeErrno) {
     return { written: null, ok: false, error: true, message: `[ Error writing ${t.path}: ${STRERROR[t.writeErrno] ?? t.writeErrno} ]` };
   }
-  const text = fileOf(buffer);
+  const text = buffer === '' || buffer.endsWith('\n') ? buffer : buffer + '\n';
   const n = lineCount(text);
   return { written: text, ok: true, error: false, message: `[ Wrote ${n} line${n === 1 ? '' : 's'} ]` };
 }
