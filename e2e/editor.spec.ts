@@ -167,3 +167,32 @@ test.describe('nano', () => {
     expect(await result(page)).toBeNull();
   });
 });
+
+test.describe('persistence in a real browser', () => {
+  test('IndexedDB: autosave, reload, restore; snapshots; localStorage fallback', async ({ page }) => {
+    await open(page);
+    type P = { LabStore: new (s: unknown) => any; IndexedDbStore: { open(): Promise<unknown> }; LocalStorageStore: new (s: Storage) => unknown; openBestStore(): Promise<{ kind: string }>; makeShare: (...a: unknown[]) => unknown };
+    const saved = await page.evaluate(async () => {
+      const p = (window as unknown as { __persist: P }).__persist;
+      const best = await p.openBestStore();
+      const store = new p.LabStore(await p.IndexedDbStore.open());
+      const share = p.makeShare('nat', [{ kind: 'line', host: 'lvs', text: 'ipvsadm -Ln', at: 1000, step: 10 }]);
+      await store.autosave('nat', share);
+      await store.saveSnapshot('nat', 'before', share, 1);
+      return best.kind;
+    });
+    expect(saved).toBe('indexeddb');
+    await page.reload();
+    await expect(page.locator('.cm-content')).toBeVisible();
+    const restored = await page.evaluate(async () => {
+      const p = (window as unknown as { __persist: P }).__persist;
+      const store = new p.LabStore(await p.IndexedDbStore.open());
+      const r = await store.restore('nat');
+      const snaps = await store.listSnapshots('nat');
+      const ls = new p.LabStore(new p.LocalStorageStore(localStorage));
+      await ls.autosave('dr', p.makeShare('dr', []));
+      return { text: r.ok ? r.value.journal[0].text : r.error, snaps: snaps.map((s: { name: string }) => s.name), ls: (await ls.restore('dr')).ok };
+    });
+    expect(restored).toEqual({ text: 'ipvsadm -Ln', snaps: ['before'], ls: true });
+  });
+});

@@ -8,6 +8,12 @@ import { StrictMode, Suspense, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { LazyEditor } from '../loader.ts';
 import { plainTarget, type EditTarget } from '../fileTarget.ts';
+import { LabStore } from '../../persist/labStore.ts';
+import { IndexedDbStore, LocalStorageStore, openBestStore } from '../../persist/storage.ts';
+import { makeShare } from '../../share/codec.ts';
+
+// The browser storage back ends, for the persistence check in e2e/editor.spec.ts.
+(window as unknown as Record<string, unknown>).__persist = { LabStore, IndexedDbStore, LocalStorageStore, openBestStore, makeShare };
 
 const q = new URLSearchParams(location.search);
 const mode = q.get('mode') === 'nano' ? 'nano' : 'vi';
