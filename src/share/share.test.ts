@@ -42,6 +42,18 @@ describe('share by URL: size', () => {
       `token deflate-raw ${encodeShare(share).length} chars (objects: ${deflatedObjects.length}), lz-string ${lz.length} (objects: ${lzOfObjects.length}); URL ${url.length} chars`);
     expect(url.length).toBeLessThan(2000);
     expect(encodeShare(share).length).toBeLessThan(lz.length);
+
+    // In the browser a student types at human speed: seconds (in µs, not round) between inputs.
+    let seed = 12345;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    let at = 0;
+    let step = 0;
+    const typed = journal.map((e) => ({ ...e, at: (at += Math.floor(2e6 + rnd() * 2e7)), step: (step += Math.floor(rnd() * 50_000)) }));
+    const human = makeShare('nat', typed, { layout: share.layout });
+    const humanUrl = shareUrl(SITE, human);
+    const humanLz = LZString.compressToEncodedURIComponent(JSON.stringify(toCompact(human)));
+    console.log(`nat-seed typed by hand: token deflate-raw ${encodeShare(human).length} chars, lz-string ${humanLz.length}; URL ${humanUrl.length} chars`);
+    expect(humanUrl.length).toBeLessThan(2000);
   });
 });
 

@@ -31,8 +31,13 @@
  * nano reads its keys only from a terminal: with stdin redirected it says `Too many errors
  * from stdin` and exits 1, as the real one does once its input runs dry.
  *
- * Left out: several files at once (:n), swap files (E325 ATTENTION), `vi -` (buffer from
- * stdin), writing to a command (:w !cmd), a headless nano.
+ * Without a heredoc or pipe in the headless runner, stdin is an idle terminal: vim waits for
+ * keys like the real one, until the runner's automatic Ctrl-C ends it (status 130).
+ * Ex mode prints no `:` prompt. `:s///c` replaces without asking.
+ *
+ * Left out: several files at once (:n), swap files (E325 ATTENTION; "preserving files" is
+ * printed but no .swp is left), `vi -` (buffer from stdin), writing to a command (:w !cmd),
+ * a headless nano.
  */
 import { FsError, type Vfs } from '../../core/fs/vfs.ts';
 import type { EditTarget } from '../../editor/fileTarget.ts';
@@ -149,6 +154,7 @@ function* vimMain(io: Io, ctx: CmdContext, flavor: VimFlavor): Co<number> {
   const cmds: string[] = [];
   const files: string[] = [];
   let wantScript = false;
+  let noSwap = false;
   const bad = (msg: string): number => {
     io.errRaw(`${VERSION_HEAD}\n${msg}\nMore info with: "${argv[0].replace(/^.*\//, '')} -h"\n`);
     return 1;
@@ -181,7 +187,8 @@ function* vimMain(io: Io, ctx: CmdContext, flavor: VimFlavor): Co<number> {
           case 's': if (exMode || flavor === 'ex') silent = true; else wantScript = true; break;
           case 'R': case 'M': case 'm': readonly = readonly || f === 'R'; break;
           case 'v': exMode = false; break;
-          case 'n': case 'N': case 'C': case 'b': case 'l': case 'X': case 'Z': case 'A': case 'H': case 'F': case 'y': case 'L': case 'x': case 'f': case 'g': case 'D': break;
+          case 'n': noSwap = true; break;
+          case 'N': case 'C': case 'b': case 'l': case 'X': case 'Z': case 'A': case 'H': case 'F': case 'y': case 'L': case 'x': case 'f': case 'g': case 'D': break;
           default: return bad(`Unknown option argument: "${a}"`);
         }
       }
@@ -254,7 +261,8 @@ function* vimMain(io: Io, ctx: CmdContext, flavor: VimFlavor): Co<number> {
     if (vim.quit !== null) break;
   }
   if (vim.quit !== null) return exMode && silent && vim.errors ? 1 : vim.quit;
-  ctx.stdout.write(`Vim: Error reading input, exiting...\n${vim.modified ? 'Vim: preserving files...\n' : ''}Vim: Finished.\n`);
+  // as vim's preserve_exit(): a modified buffer's swap file is synced first (none with -n)
+  ctx.stdout.write(`Vim: Error reading input, exiting...\n${vim.modified && !noSwap ? 'Vim: preserving files...\n' : ''}Vim: Finished.\n`);
   return 1;
 }
 
