@@ -35,6 +35,10 @@
  * keys like the real one, until the runner's automatic Ctrl-C ends it (status 130).
  * Ex mode prints no `:` prompt. `:s///c` replaces without asking.
  *
+ * With the page's editor, `-c`/`+cmd` commands run first and only matter when they quit
+ * (`vi -c '%s/a/b/' -c wq f`); otherwise the editor opens at line 1 on the file as saved.
+ * `vim DIR` says `"DIR" is a directory` as vi does (vim-enhanced would open netrw).
+ *
  * Left out: several files at once (:n), swap files (E325 ATTENTION; "preserving files" is
  * printed but no .swp is left), `vi -` (buffer from stdin), writing to a command (:w !cmd),
  * a headless nano.
