@@ -10,90 +10,16 @@
  * leaves out: persistence, keepalived, saving the rules (`ipvsadm -Sn`) — not needed to
  * carry one request.
  */
+import type { LabOptions } from '../core/lab/lab.ts';
 import { createLab } from '../core/lab/presets.ts';
 import { LabSession } from '../shell/session.ts';
 import type { TerminalSink } from '../shell/sessionApi.ts';
+import { MODES, type ModeName, type ModeSpec } from './modeSpecs.ts';
 
-export type ModeName = 'nat' | 'dr' | 'tun' | 'fullnat';
-export const MODE_NAMES: readonly ModeName[] = ['nat', 'dr', 'tun', 'fullnat'];
+export { MODES, MODE_NAMES, modeOfPreset, type ModeName, type ModeSpec } from './modeSpecs.ts';
 
-export interface ModeSpec {
-  readonly mode: ModeName;
-  /** The preset the mode's lab starts from. */
-  readonly preset: ModeName;
-  readonly vip: string;
-  readonly port: number;
-  /** ipvsadm's name for the forwarding method, as `-Ln` lists it. */
-  readonly fwd: 'Masq' | 'Route' | 'Tunnel' | 'FullNat';
-  /** FULLNAT's local address (ipvsadm --add-laddr). */
-  readonly laddr?: string;
-  /** [host, command] in the order they are typed. */
-  readonly script: readonly (readonly [string, string])[];
-}
-
-const RS = ['192.168.137.130', '192.168.137.200'] as const;
-const DR_VIP = '192.168.137.254';
-
-/** Real servers answer for the VIP without announcing it (DR and TUN). */
-const arpQuiet = (host: string): [string, string][] => [
-  [host, 'sysctl -w net.ipv4.conf.all.arp_ignore=1'],
-  [host, 'sysctl -w net.ipv4.conf.all.arp_announce=2'],
-];
-
-export const MODES: Readonly<Record<ModeName, ModeSpec>> = {
-  nat: {
-    mode: 'nat', preset: 'nat', vip: '192.168.1.100', port: 80, fwd: 'Masq',
-    script: [
-      ['lvs', 'sysctl -w net.ipv4.ip_forward=1'],
-      ['lvs', 'dnf install ipvsadm -y'],
-      ['lvs', 'ipvsadm -A -t 192.168.1.100:80 -s rr'],
-      ['lvs', `ipvsadm -a -t 192.168.1.100:80 -r ${RS[0]}:80 -m`],
-      ['lvs', `ipvsadm -a -t 192.168.1.100:80 -r ${RS[1]}:80 -m`],
-    ],
-  },
-  dr: {
-    mode: 'dr', preset: 'dr', vip: DR_VIP, port: 80, fwd: 'Route',
-    script: [
-      ['lvs', `ip addr add ${DR_VIP}/32 dev eth0`],
-      ['lvs', 'dnf install ipvsadm -y'],
-      ['lvs', `ipvsadm -A -t ${DR_VIP}:80 -s rr`],
-      ['lvs', `ipvsadm -a -t ${DR_VIP}:80 -r ${RS[0]}:80 -g`],
-      ['lvs', `ipvsadm -a -t ${DR_VIP}:80 -r ${RS[1]}:80 -g`],
-      ['RS1', `ip addr add ${DR_VIP}/32 dev lo`],
-      ['RS2', `ip addr add ${DR_VIP}/32 dev lo`],
-      ...arpQuiet('RS1'), ...arpQuiet('RS2'),
-    ],
-  },
-  tun: {
-    mode: 'tun', preset: 'tun', vip: DR_VIP, port: 80, fwd: 'Tunnel',
-    script: [
-      ['lvs', `ip addr add ${DR_VIP}/32 dev eth0`],
-      ['lvs', 'dnf install ipvsadm -y'],
-      ['lvs', `ipvsadm -A -t ${DR_VIP}:80 -s rr`],
-      ['lvs', `ipvsadm -a -t ${DR_VIP}:80 -r ${RS[0]} -i`],
-      ['lvs', `ipvsadm -a -t ${DR_VIP}:80 -r ${RS[1]} -i`],
-      ...['RS1', 'RS2'].flatMap((h): [string, string][] => [
-        [h, 'modprobe ipip'],
-        [h, 'ip link set tunl0 up'],
-        [h, `ip addr add ${DR_VIP}/32 dev tunl0`],
-        ...arpQuiet(h),
-        [h, 'sysctl -w net.ipv4.conf.tunl0.rp_filter=0'],
-        [h, 'sysctl -w net.ipv4.conf.all.rp_filter=0'],
-      ]),
-    ],
-  },
-  fullnat: {
-    mode: 'fullnat', preset: 'fullnat', vip: DR_VIP, port: 80, fwd: 'FullNat', laddr: '192.168.137.100',
-    script: [
-      ['lvs', `ip addr add ${DR_VIP}/32 dev eth0`],
-      ['lvs', 'dnf install ipvsadm -y'],
-      ['lvs', `ipvsadm -A -t ${DR_VIP}:80 -s rr`],
-      ['lvs', `ipvsadm -a -t ${DR_VIP}:80 -r ${RS[0]}:80 --fullnat`],
-      ['lvs', `ipvsadm -a -t ${DR_VIP}:80 -r ${RS[1]}:80 --fullnat`],
-      ['lvs', `ipvsadm --add-laddr -z 192.168.137.100 -t ${DR_VIP}:80 -F eth0`],
-    ],
-  },
-};
+/** A capture ring sized for a lab that lives for one comparison or one bench run (the page's lab keeps 32 MB). */
+export const SMALL_CAPTURE: LabOptions = { captureCapacity: 60_000, captureBytes: 6 * 1024 * 1024 };
 
 /** A sink that keeps each host's output (for error messages) and shows nothing. */
 export function quietSink(): TerminalSink & { text(host: string): string; clearText(): void } {
@@ -119,15 +45,9 @@ export function configureMode(session: LabSession, mode: ModeName | ModeSpec): s
 }
 
 /** A fresh lab of the mode's preset, configured: the session and the spec. */
-export function buildModeLab(mode: ModeName, sink: TerminalSink = quietSink()): { session: LabSession; spec: ModeSpec; failed: string[] } {
+export function buildModeLab(mode: ModeName, sink: TerminalSink = quietSink(), opts: LabOptions = SMALL_CAPTURE): { session: LabSession; spec: ModeSpec; failed: string[] } {
   const spec = MODES[mode];
-  const session = new LabSession(createLab(spec.preset), sink);
+  const session = new LabSession(createLab(spec.preset, opts), sink);
   const failed = configureMode(session, spec);
   return { session, spec, failed };
-}
-
-/** The mode a preset is about (ha is DR with two directors), or null. */
-export function modeOfPreset(preset: string): ModeName | null {
-  if (preset === 'ha') return 'dr';
-  return (MODE_NAMES as readonly string[]).includes(preset) ? (preset as ModeName) : null;
 }
