@@ -57,7 +57,9 @@ class HostTerm {
   started = 0;
   /** A pending editor request (vi/nano) and its answer. */
   edit: { done: boolean; content: string | null } | null = null;
-  constructor(readonly key: string, readonly host: Host, readonly facade: HostFacade) {}
+  constructor(readonly host: Host, readonly facade: HostFacade) {}
+  /** The lab's name for the machine: what the journal and the terminal use (it follows a rename). */
+  get key(): string { return (this.host.ext.labName as string | undefined) ?? this.host.hostname; }
 }
 
 export class LabSession implements LabSessionApi {
@@ -93,7 +95,7 @@ export class LabSession implements LabSessionApi {
     if (!h || h.ext.noShell) return null;
     let t = this.terms.get(h.id);
     if (!t) {
-      t = new HostTerm((h.ext.labName as string | undefined) ?? h.hostname, h, new HostFacade(h));
+      t = new HostTerm(h, new HostFacade(h));
       this.newShell(t);
       this.terms.set(h.id, t);
     }

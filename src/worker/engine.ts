@@ -24,12 +24,20 @@ import { get16, get32 } from '../core/wire/bytes.ts';
 import { fmtIp } from '../core/wire/types.ts';
 import { LabSession } from '../shell/session.ts';
 import type { InputEvent, PumpResult, TerminalSink } from '../shell/sessionApi.ts';
+import { takeEditTarget } from '../shell/commands/editor.ts';
+import type { EditTarget } from '../editor/fileTarget.ts';
+import type { KeyValueStore } from '../persist/storage.ts';
+import { decodeShare, shareLink, shareToJson, makeShare } from '../share/codec.ts';
+import type { LabShare } from '../share/schema.ts';
+import type { GuideRunState } from '../labs/guide.ts';
+import { LabsController, summaryOf } from './labs.ts';
+import { Persist, PRESET_NAMES } from './persist.ts';
 import { CaptureView, pointTest, type NicLookup } from './captureView.ts';
 import { checkFilter } from './filter.ts';
 import { Pacer } from './pacer.ts';
 import type {
   CapturePoint, ClockMode, FieldNode, FrameDetail, FromWorker, Hop, LayerNode, PacketRow, Query, QueryResult,
-  Status, StreamChunk, TcpStream, ToWorker,
+  PersistAnswer, PersistOp, Restored, Status, StreamChunk, TcpStream, ToWorker,
 } from './protocol.ts';
 import { hopLabel, RewriteTracker, rowCore } from './rows.ts';
 import { ipvsSnapshot, topologySnapshot } from './snapshot.ts';
@@ -48,6 +56,56 @@ export interface EngineHost {
   /** Run `fn` after `ms`; returns a cancel function. */
   later(fn: () => void, ms: number): () => void;
   now(): number;
+  /** Where saved labs go (IndexedDB in the browser); absent: nothing is saved. */
+  store?: () => Promise<KeyValueStore>;
+  /** Real time for snapshot names and export file names (ms since the epoch). */
+  wallClock?: () => number;
+}
+
+/**
+ * The session as the page uses it: while a journal is replayed into a fresh lab (a saved or
+ * shared lab, undo, a snapshot), `echo` receives what the student typed, so the rebuilt
+ * terminals show the typed lines as the line discipline echoed them.
+ */
+class PageSession extends LabSession {
+  echo: Transcripts | null = null;
+  override submit(host: string, line: string): void { this.echo?.typed(this.term(host)?.key ?? host, line.split('\n').join('\n> ') + '\n'); super.submit(host, line); }
+  override feedStdin(host: string, text: string): void { this.echo?.typed(this.term(host)?.key ?? host, text); super.feedStdin(host, text); }
+  override interrupt(host: string): void { this.echo?.typed(this.term(host)?.key ?? host, '^C'); super.interrupt(host); }
+  override finishEdit(host: string, content: string | null): void { this.echo?.editDone(this.term(host)?.key ?? host); super.finishEdit(host, content); }
+}
+
+/** MAX_BUFFERED of the page's terminal registry: older text would be dropped there anyway. */
+const MAX_TRANSCRIPT = 512 * 1024;
+
+/** What each terminal showed while a journal was replayed (rebuilt scrollback). */
+class Transcripts {
+  readonly text = new Map<string, string>();
+  readonly lastPrompt = new Map<string, string | null>();
+  readonly edits = new Map<string, { path: string; content: string; mode: 'vi' | 'nano'; target?: EditTarget }>();
+  private add(host: string, s: string): void {
+    let t = (this.text.get(host) ?? '') + s;
+    if (t.length > MAX_TRANSCRIPT * 1.25) t = t.slice(t.length - MAX_TRANSCRIPT);
+    this.text.set(host, t);
+  }
+  begin(host: string, prompt: string): void { this.text.set(host, prompt); this.lastPrompt.set(host, prompt); }
+  output(host: string, data: string): void {
+    const p = this.lastPrompt.get(host);
+    if (p) {
+      // Output while the shell sits at its prompt (a job notice): the line discipline prints it above the prompt.
+      const t = this.text.get(host) ?? '';
+      this.text.set(host, t.endsWith(p) ? t.slice(0, t.length - p.length) : t);
+      this.add(host, data.endsWith('\n') ? data : data + '\n');
+      this.add(host, p);
+      return;
+    }
+    this.add(host, data);
+  }
+  prompt(host: string, p: string): void { this.add(host, p); this.lastPrompt.set(host, p); }
+  typed(host: string, s: string): void { this.add(host, s); this.lastPrompt.set(host, null); }
+  clear(host: string): void { this.add(host, '\x1b[H\x1b[2J'); }
+  edit(host: string, e: { path: string; content: string; mode: 'vi' | 'nano'; target?: EditTarget }): void { this.edits.set(host, e); }
+  editDone(host: string): void { this.edits.delete(host); }
 }
 
 /** One Lab + session + what the page needs derived from its capture. */
@@ -110,16 +168,6 @@ export class World {
   }
 }
 
-/** A sink that forwards to the page, or drops everything (replays). */
-function sinkFor(post: EngineHost['post'], muted: () => boolean): TerminalSink {
-  return {
-    output: (host, data) => { if (!muted()) post({ t: 'out', host, data }); },
-    prompt: (host, prompt) => { if (!muted()) post({ t: 'prompt', host, prompt }); },
-    edit: (host, path, content, mode) => { if (!muted()) post({ t: 'edit', host, path, content, mode }); },
-    clear: (host) => { if (!muted()) post({ t: 'clear', host }); },
-  };
-}
-
 export class LabEngine {
   private live: World | null = null;
   /** The past lab while time travelling. */
@@ -149,9 +197,21 @@ export class LabEngine {
   /** A status change was held back by the rate limit: a later slice must send it. */
   private statusPending = false;
   private readonly scan = new FrameScan();
+  private readonly labs: LabsController;
+  private readonly persist: Persist;
+  /** The autosave key of this lab (the start page's lab id), null: not saved. */
+  private labKey: string | null = null;
+  private layout: LabShare['layout'];
+  /** What the terminals show while a journal is replayed into the live lab. */
+  private recorder: Transcripts | null = null;
+  /** Messages that arrived while the lab was being restored (from storage). */
+  private waiting: ToWorker[] | null = null;
+  private saveWanted = false;
 
   constructor(private readonly host: EngineHost) {
     this.pacer = new Pacer(0, host.now());
+    this.labs = new LabsController((m) => host.post(m));
+    this.persist = new Persist(host.store);
   }
 
   private get world(): World { return (this.past ?? this.live)!; }
@@ -159,6 +219,7 @@ export class LabEngine {
   // ---- messages ------------------------------------------------------------------------------
 
   handle(msg: ToWorker): void {
+    if (this.waiting) { this.waiting.push(msg); return; }
     try {
       this.dispatch(msg);
     } catch (e) {
@@ -168,7 +229,7 @@ export class LabEngine {
   }
 
   private dispatch(msg: ToWorker): void {
-    if (msg.t === 'init') { this.init(msg.preset, msg.journal); return; }
+    if (msg.t === 'init') { this.start(msg); return; }
     // The page may set the clock mode and the capture view before the lab exists.
     if (!this.live && msg.t === 'mode') { this.mode = { ...this.mode, ...msg.mode }; return; }
     if (!this.live && msg.t === 'view') { this.pointSpec = msg.point; this.filterText = msg.filter; return; }
@@ -183,8 +244,17 @@ export class LabEngine {
         if (err) this.host.post({ t: 'error', message: err });
         this.world.topoDirty = true;
         this.world.mapNics();
+        this.commandDone();
         break;
       }
+      case 'guide': {
+        const err = this.labs.select(msg.id, msg.restart);
+        if (err) this.host.post({ t: 'error', message: err });
+        this.saveWanted = true;
+        break;
+      }
+      case 'layout': this.layout = msg.layout ?? undefined; this.saveWanted = true; break;
+      case 'challengeEnd': this.travel(null); break;
       case 'mode': {
         const was = this.mode;
         this.mode = { ...this.mode, ...msg.mode };
@@ -215,16 +285,21 @@ export class LabEngine {
   }
 
   private request(id: number, q: Query): void {
-    try {
-      const value = this.answer(q);
+    const ok = (value: unknown) => {
       const transfer = value instanceof Uint8Array ? [value.buffer as ArrayBuffer] : undefined;
       this.host.post({ t: 'res', id, ok: true, value }, transfer);
+    };
+    const fail = (e: unknown) => this.host.post({ t: 'res', id, ok: false, error: String(e) });
+    try {
+      const value = this.answer(q);
+      if (value instanceof Promise) value.then((v) => { ok(v); this.kick(); }, fail);
+      else ok(value);
     } catch (e) {
-      this.host.post({ t: 'res', id, ok: false, error: String(e) });
+      fail(e);
     }
   }
 
-  private answer(q: Query): QueryResult[Query['q']] {
+  private answer(q: Query): QueryResult[Query['q']] | Promise<QueryResult[Query['q']]> {
     const w = this.world;
     switch (q.q) {
       case 'complete': return w.session.complete(q.host, q.line, q.cursor);
@@ -241,6 +316,32 @@ export class LabEngine {
       case 'checkFilter': return checkFilter(q.text);
       case 'indexOf': return this.view.indexOf(q.no);
       case 'journal': return this.live!.session.journal();
+      case 'guides': return this.labs.guides();
+      case 'guideImport': {
+        const r = this.labs.importGuide(q.text);
+        if (!r.ok) return r;
+        void this.persist.saveGuide(r.guide.id, q.text);
+        return { ok: true, guide: summaryOf(r.guide, false) };
+      }
+      case 'playground': return this.labs.playgroundOp(q.op);
+      case 'challengeNext': {
+        // Made from the live lab; the page then sees the lab as it was when the frame arrived.
+        if (this.past) this.travel(null);
+        const ch = this.labs.challengeNext();
+        if (!ch) return { none: { en: 'No frame has passed through a director yet (or you have seen them all). Send some traffic to the VIP, e.g. curl from the client, then try again.', zh: '还没有经过调度器的帧(或者已经全部做过了)。先向 VIP 发一些流量,例如在客户端执行 curl,再试一次。' } };
+        this.travel(ch.frame);
+        return ch;
+      }
+      case 'challengeCheck': {
+        const r = this.labs.challengeCheck(q.id, q.guess);
+        if (r) this.travel(r.answerFrame);
+        return r;
+      }
+      case 'share': {
+        const r = shareLink(q.base, this.share(true));
+        return r.ok ? { ok: true, url: r.value, chars: r.value.length } : r;
+      }
+      case 'persist': return this.persistOp(q.op);
     }
   }
 
@@ -248,34 +349,234 @@ export class LabEngine {
 
   private newWorld(preset: string, muted: boolean): World {
     const lab = createLab(preset);
-    const sink = sinkFor((m) => this.host.post(m), () => muted || this.muted);
-    return new World(lab, new LabSession(lab, sink), 'session');
+    const ref: { w: World | null } = { w: null };
+    const session = new PageSession(lab, this.sinkFor(() => muted || this.muted, () => ref.w !== null && ref.w === this.live));
+    const w = new World(lab, session, 'session');
+    ref.w = w;
+    return w;
   }
 
-  private init(preset: string, journal?: readonly InputEvent[]): void {
+  /** A sink to the page; while a journal is replayed into the live lab, to the transcripts. */
+  private sinkFor(muted: () => boolean, isLive: () => boolean): TerminalSink {
+    const post = (m: FromWorker) => this.host.post(m);
+    return {
+      output: (host, data) => { if (this.recorder && isLive()) this.recorder.output(host, data); else if (!muted()) post({ t: 'out', host, data }); },
+      prompt: (host, prompt) => {
+        if (this.recorder && isLive()) { this.recorder.prompt(host, prompt); return; }
+        if (!muted()) post({ t: 'prompt', host, prompt });
+        if (isLive()) this.commandDone();
+      },
+      edit: (host, path, content, mode) => {
+        const target = takeEditTarget(path);
+        if (this.recorder && isLive()) this.recorder.edit(host, { path, content, mode, target });
+        else if (!muted()) post({ t: 'edit', host, path, content, mode, target });
+      },
+      clear: (host) => { if (this.recorder && isLive()) this.recorder.clear(host); else if (!muted()) post({ t: 'clear', host }); },
+    };
+  }
+
+  /** A command finished (its prompt came back) or the hardware changed: re-check the guide, save. */
+  private commandDone(): void {
+    this.labs.touched();
+    this.saveWanted = true;
+  }
+
+  /** The `init` message: a shared link, the autosave of this lab, or a fresh lab. */
+  private start(msg: Extract<ToWorker, { t: 'init' }>): void {
+    this.labKey = Persist.validKey(msg.labKey) ? msg.labKey : null;
+    if (msg.link !== undefined) {
+      const r = decodeShare(msg.link, { presets: PRESET_NAMES });
+      if (!r.ok) { this.init(msg.preset, undefined, { from: 'link', error: r.error, events: 0 }); return; }
+      const key = r.value.lab && Persist.validKey(r.value.lab) ? r.value.lab : r.value.preset;
+      this.labKey = this.labKey ? key : null;
+      this.startFrom(r.value, 'link');
+      // The opened link becomes this lab's autosave (the one it replaces can be undone).
+      if (this.labKey) void this.persist.store().then((s) => s?.importFile(shareToJson(r.value))).catch(() => {});
+      return;
+    }
+    if (msg.journal?.length) { this.init(msg.preset, msg.journal, { from: 'saved', events: msg.journal.length }); return; }
+    if (!this.labKey || !this.persist.available) { this.init(msg.preset); return; }
+    // Look for an autosave first; messages that arrive meanwhile wait (typed-ahead lines run after the restore).
+    const key = this.labKey;
+    this.waiting = [];
+    void this.persist.restore(key).then(async (r) => {
+      // A teacher's guide the saved lab follows is kept beside it.
+      const gid = r && r.ok ? r.value.guide?.guide : undefined;
+      if (gid && !this.labs.guides().some((g) => g.id === gid)) {
+        const text = await this.persist.loadGuide(gid).catch(() => null);
+        if (text) this.labs.importGuide(text);
+      }
+      return r;
+    }).then((r) => {
+      const queued = this.waiting ?? [];
+      this.waiting = null;
+      try {
+        if (r && r.ok && r.value.preset === msg.preset) this.startFrom(r.value, 'saved');
+        else this.init(msg.preset, undefined, r && !r.ok ? { from: 'saved', error: r.error, events: 0 } : undefined);
+      } catch (e) {
+        this.host.post({ t: 'error', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+        this.init(msg.preset);
+      }
+      for (const m of queued) this.handle(m);
+      this.kick();
+    });
+  }
+
+  /** Rebuild a saved or shared lab: replay its journal, then follow its guide and layout. */
+  private startFrom(share: LabShare, from: Restored['from']): void {
+    this.layout = share.layout;
+    this.init(share.preset, share.journal, { from, events: share.journal.length, labKey: this.labKey ?? undefined, layout: share.layout }, share.guide ?? null);
+  }
+
+  /**
+   * Build the lab. With a journal, replay it (recording what the terminals showed) and let
+   * the commands it started finish, so the lab is as it was when it was saved; `restored`
+   * tells the page (its terminals are then rebuilt from the transcripts). `guide`: the
+   * progress to follow (undefined: keep the current guide from its start).
+   */
+  private init(preset: string, journal?: readonly InputEvent[], restored?: Restored, guide?: GuideRunState | null): void {
     const t0 = this.host.now();
     this.live?.unsubscribe();
     this.past?.unsubscribe();
     this.past = null;
     this.travelAt = null;
     this.preset = preset;
+    this.pendingHops = [];
+    this.holdUntil = 0;
     const w = this.newWorld(preset, false);
     this.live = w;
+    const rec = restored ? new Transcripts() : null;
+    if (rec) for (const h of w.session.shellHosts()) rec.begin(h, w.session.prompt(h));
     if (journal?.length) {
-      this.muted = true;
-      try { w.session.replay(journal); } finally { this.muted = false; }
+      this.recorder = rec;
+      const ps = w.session as PageSession;
+      ps.echo = rec;
+      try {
+        if (!rec) this.muted = true;
+        w.session.replay(journal);
+        this.settle(w);
+      } finally { this.muted = false; this.recorder = null; ps.echo = null; }
     }
     this.pacer.rebase(w.lab.now, this.host.now());
+    const gen = this.view.gen;
     this.view = new CaptureView();
+    this.view.gen = gen;
     this.configureView(w);
     w.topoVersion++;
     w.topoDirty = false;
     const timing = { origin: globalThis.performance?.timeOrigin ?? 0, init: t0, built: this.host.now() };
-    // Prompts first: the terminals can show them while the page is still drawing the topology.
-    for (const h of w.session.shellHosts()) this.host.post({ t: 'prompt', host: h, prompt: w.session.prompt(h) });
-    this.host.post({ t: 'ready', preset, shells: w.session.shellHosts(), topology: topologySnapshot(w.lab, w.topoVersion), engine: w.engineName, timing });
+    const shells = w.session.shellHosts();
+    if (rec) {
+      for (const h of shells) {
+        const busy = w.session.busy(h);
+        let text = rec.text.get(h) ?? '';
+        let prompt: string | null = busy ? null : rec.lastPrompt.get(h) ?? null;
+        if (!busy && prompt === null) { prompt = w.session.prompt(h); text += prompt; }
+        this.host.post({ t: 'replayed', host: h, text, prompt });
+      }
+    } else {
+      // Prompts first: the terminals can show them while the page is still drawing the topology.
+      for (const h of shells) this.host.post({ t: 'prompt', host: h, prompt: w.session.prompt(h) });
+    }
+    this.host.post({ t: 'ready', preset, shells, topology: topologySnapshot(w.lab, w.topoVersion), engine: w.engineName, timing, ...(restored ? { restored } : {}) });
+    if (rec) for (const [host, e] of rec.edits) this.host.post({ t: 'edit', host, ...e });
+    this.labs.bind(w.lab, guide);
+    this.lastIpvs = '';
     this.observe(w);
     this.flush(true);
+  }
+
+  /**
+   * After a replay: let the commands still running finish (a curl loop typed last), as fast
+   * as the lab can, bounded by two minutes of virtual time and a few seconds of real time
+   * (a `ping` without -c goes on running live afterwards).
+   */
+  private settle(w: World): void {
+    const t0 = this.host.now();
+    const limit = w.lab.now + 120e6;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      if (!w.session.shellHosts().some((h) => w.session.busy(h))) return;
+      if (this.host.now() - t0 > 5000) return;
+      const due = w.nextDue();
+      const runnable = w.session.procs.anyRunnable();
+      if (!runnable && due > limit) return;
+      w.session.pump(50, () => this.host.now(), runnable ? w.lab.now : Math.max(due, w.lab.now));
+    }
+  }
+
+  // ---- saving ---------------------------------------------------------------------------------
+
+  /** The lab as a LabShare: the preset, every input so far, the guide's progress, the layout. */
+  private share(forLink = false): LabShare {
+    const live = this.live!;
+    const guide = this.labs.guideState();
+    const withGuide = guide && (!forLink || this.labs.guideIsBuiltin());
+    const lab = this.labKey && this.labKey !== this.preset ? this.labKey : undefined;
+    return makeShare(this.preset, live.session.journal(), {
+      ...(lab ? { lab } : {}),
+      ...(withGuide ? { guide } : {}),
+      ...(this.layout && Object.keys(this.layout).length ? { layout: this.layout } : {}),
+    });
+  }
+
+  private autosave(): void {
+    const key = this.labKey;
+    if (!key || !this.persist.available || !this.live) return;
+    const share = this.share();
+    void this.persist.autosave(key, share).then((ok) => {
+      if (ok) this.host.post({ t: 'saved', events: share.journal.length, storage: this.persist.kind });
+    });
+  }
+
+  private async persistOp(op: PersistOp): Promise<PersistAnswer> {
+    const key = this.labKey;
+    const store = await this.persist.store();
+    if (!key || !store) return { ok: false, error: 'Saving is not available in this browser window (no storage).', storage: 'none' };
+    const storage = this.persist.kind;
+    const now = this.host.wallClock?.() ?? 0;
+    await store.flush();
+    switch (op.op) {
+      case 'snapshots':
+        return { ok: true, snapshots: await store.listSnapshots(key), canUndo: await store.canUndo(key), storage };
+      case 'reset': {
+        await store.autosave(key, this.share());
+        await store.reset(key);
+        this.init(this.preset, undefined, { from: 'reset', events: 0 });
+        return { ok: true, canUndo: await store.canUndo(key), storage };
+      }
+      case 'undo': {
+        const r = await store.undo(key);
+        if (!r) return { ok: false, error: 'There is nothing to undo.', storage };
+        if (!r.ok) return { ok: false, error: r.error, storage };
+        this.startFrom(r.value, 'undo');
+        return { ok: true, canUndo: await store.canUndo(key), storage };
+      }
+      case 'snapshot': {
+        await store.saveSnapshot(key, op.name, this.share(), now);
+        return { ok: true, snapshots: await store.listSnapshots(key), storage };
+      }
+      case 'rollback': {
+        await store.autosave(key, this.share());
+        const s = await store.rollback(key, op.id);
+        if (!s) return { ok: false, error: 'That snapshot can no longer be read.', storage };
+        this.startFrom(s, 'snapshot');
+        return { ok: true, canUndo: true, storage };
+      }
+      case 'deleteSnapshot':
+        await store.deleteSnapshot(key, op.id);
+        return { ok: true, snapshots: await store.listSnapshots(key), storage };
+      case 'export':
+        return { ok: true, file: store.exportFile(key, this.share(), now), storage };
+      case 'import': {
+        await store.autosave(key, this.share());
+        const r = await store.importFile(op.text);
+        if (!r.ok) return { ok: false, error: r.error, storage };
+        const theirs = r.value.lab && Persist.validKey(r.value.lab) ? r.value.lab : r.value.preset;
+        if (theirs !== key) return { ok: true, labKey: theirs, storage };
+        this.startFrom(r.value, 'import');
+        return { ok: true, labKey: theirs, canUndo: true, storage };
+      }
+    }
   }
 
   /** Something the student did: bring the clock up to real time first; leave the past if in it. */
@@ -445,7 +746,7 @@ export class LabEngine {
       w.topoDirty = false;
       w.mapNics();
       w.topoVersion++;
-      this.host.post({ t: 'topology', topology: topologySnapshot(w.lab, w.topoVersion) });
+      this.host.post({ t: 'topology', topology: topologySnapshot(w.lab, w.topoVersion), shells: w.session.shellHosts() });
       // A NIC capture point may now mean another NIC id.
       if (this.pointSpec.kind === 'nic') this.configureView(w);
     }
@@ -460,6 +761,10 @@ export class LabEngine {
     }
     this.sendView(force);
     this.sendStatus(force);
+    if (w === this.live) {
+      this.labs.update(now, w.session.shellHosts().some((x) => w.session.busy(x)), force);
+      if (this.saveWanted) { this.saveWanted = false; this.autosave(); }
+    }
   }
 
   /** Apply the capture point and filter to `w`'s capture (returns the filter's error). */
@@ -561,6 +866,8 @@ export class LabEngine {
     this.view.limit = Infinity;
     this.configureView(p);
     this.pacer.rebase(p.lab.now, this.host.now());
+    this.labs.rebind(p.lab, p.lab.capture.lastNo);
+    this.saveWanted = true;
     for (const h of p.session.shellHosts()) {
       this.host.post({ t: 'out', host: h, data: `\n[time travel: continuing from frame ${p.lab.capture.lastNo}; the later frames are gone]\n` });
       if (!p.session.busy(h)) this.host.post({ t: 'prompt', host: h, prompt: p.session.prompt(h) });

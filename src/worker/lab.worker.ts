@@ -6,6 +6,7 @@
 /// <reference lib="webworker" />
 import { LabEngine } from './engine.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
+import { openBestStore } from '../persist/storage.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -21,6 +22,8 @@ const engine = new LabEngine({
   soon: (fn) => { queue.push(fn); channel.port2.postMessage(0); },
   later: (fn, ms) => { const id = setTimeout(fn, ms); return () => clearTimeout(id); },
   now: () => performance.now(),
+  store: openBestStore,
+  wallClock: () => Date.now(),
 });
 
 self.onmessage = (e: MessageEvent<ToWorker>) => engine.handle(e.data);

@@ -15,6 +15,10 @@
  * What it deliberately leaves out: no shared memory (SharedArrayBuffer needs cross-origin
  * isolation headers a static host may not send) and no transfer of the capture itself.
  */
+import type { EditTarget } from '../editor/fileTarget.ts';
+import type { Bi, PlaygroundPreset } from '../labs/types.ts';
+import type { Choice, ChallengeField, DirectorAction, Endpoints, FieldResult } from '../labs/challenge.ts';
+import type { Pick, PlayDest, SchedulerInfo, SchedulerName } from '../labs/playground.ts';
 import type { InputEvent, TopologyOp } from '../shell/sessionApi.ts';
 
 // ---- shared data shapes ---------------------------------------------------------------------
@@ -222,7 +226,8 @@ export type Query =
   | { readonly q: 'checkFilter'; readonly text: string }
   /** Index in the current view of frame `no` (or of the nearest frame after it); -1 if none. */
   | { readonly q: 'indexOf'; readonly no: number }
-  | { readonly q: 'journal' };
+  | { readonly q: 'journal' }
+  | LabsQuery;
 
 export interface QueryResult {
   complete: { replaceFrom: number; candidates: string[] };
@@ -234,10 +239,23 @@ export interface QueryResult {
   checkFilter: FilterCheck;
   indexOf: number;
   journal: readonly InputEvent[];
+  guides: readonly GuideSummary[];
+  guideImport: { readonly ok: true; readonly guide: GuideSummary } | { readonly ok: false; readonly errors: readonly string[] };
+  playground: PlaygroundState;
+  challengeNext: ChallengeView | { readonly none: Bi };
+  challengeCheck: ChallengeResultView | null;
+  share: { readonly ok: true; readonly url: string; readonly chars: number } | { readonly ok: false; readonly error: string };
+  persist: PersistAnswer;
 }
 
 export type ToWorker =
-  | { readonly t: 'init'; readonly preset: string; readonly journal?: readonly InputEvent[] }
+  | {
+    readonly t: 'init'; readonly preset: string; readonly journal?: readonly InputEvent[];
+    /** The lab's key for saving (the start page's lab id): restore its autosave, and autosave from now on. */
+    readonly labKey?: string;
+    /** A shared lab's URL fragment token (`#lab=…`), decoded and checked by the worker; it wins over the autosave. */
+    readonly link?: string;
+  }
   | { readonly t: 'stdin'; readonly host: string; readonly text: string }
   | { readonly t: 'interrupt'; readonly host: string }
   | { readonly t: 'finishEdit'; readonly host: string; readonly content: string | null }
@@ -250,7 +268,8 @@ export type ToWorker =
   | { readonly t: 'view'; readonly point: CapturePoint; readonly filter: string }
   /** Bench/test hook: log `count` synthetic frames (copies of real ones) to fill the capture. */
   | { readonly t: 'synth'; readonly count: number }
-  | { readonly t: 'req'; readonly id: number; readonly query: Query };
+  | { readonly t: 'req'; readonly id: number; readonly query: Query }
+  | LabsCommand;
 
 // ---- worker → page ---------------------------------------------------------------------------
 
@@ -259,20 +278,202 @@ export type FromWorker =
     readonly t: 'ready'; readonly preset: string; readonly shells: readonly string[]; readonly topology: TopologySnapshot; readonly engine: string;
     /** When the worker got `init` and finished building the lab (its performance clock and timeOrigin), for diagnostics. */
     readonly timing?: { readonly origin: number; readonly init: number; readonly built: number };
+    /** The lab was rebuilt from a journal (autosave, link, undo, snapshot, import), or a link could not be opened. */
+    readonly restored?: Restored;
   }
   | { readonly t: 'out'; readonly host: string; readonly data: string }
   | { readonly t: 'prompt'; readonly host: string; readonly prompt: string }
   | { readonly t: 'clear'; readonly host: string }
-  | { readonly t: 'edit'; readonly host: string; readonly path: string; readonly content: string; readonly mode: 'vi' | 'nano' }
+  | { readonly t: 'edit'; readonly host: string; readonly path: string; readonly content: string; readonly mode: 'vi' | 'nano'; readonly target?: EditTarget }
+  /** A rebuilt lab's terminal, as it was: everything shown so far and the prompt it ends at (null: a command is running). */
+  | { readonly t: 'replayed'; readonly host: string; readonly text: string; readonly prompt: string | null }
   | { readonly t: 'status'; readonly status: Status }
-  | { readonly t: 'topology'; readonly topology: TopologySnapshot }
+  | { readonly t: 'topology'; readonly topology: TopologySnapshot; readonly shells?: readonly string[] }
   | { readonly t: 'ipvs'; readonly ipvs: IpvsSnapshot }
   | { readonly t: 'hops'; readonly hops: readonly Hop[] }
   /** The capture view changed: `count` rows; `gen` changes when rows were renumbered (new filter/point/travel). */
   | { readonly t: 'view'; readonly count: number; readonly gen: number }
   | { readonly t: 'res'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly t: 'res'; readonly id: number; readonly ok: false; readonly error: string }
-  | { readonly t: 'error'; readonly message: string };
+  | { readonly t: 'error'; readonly message: string }
+  | LabsEvent;
 
 export type QueryName = Query['q'];
 export type QueryOf<N extends QueryName> = Extract<Query, { q: N }>;
+
+// ---- guided labs, findings, challenge, playground, saving (the issue "Guided labs …") -------------
+
+/** A guide in the picker. */
+export interface GuideSummary {
+  readonly id: string;
+  readonly title: Bi;
+  readonly summary: Bi;
+  readonly preset: string;
+  readonly picture: string;
+  readonly level?: string;
+  readonly minutes?: number;
+  readonly steps: number;
+  /** Shipped with the lab (false: a teacher's file). */
+  readonly builtin: boolean;
+}
+
+/** What "show me" does: type into a host's terminal, or a hardware change. */
+export type GuideAction = { readonly host: string; readonly run: string } | { readonly topology: TopologyOp };
+
+export interface GuideStepView {
+  readonly id: string;
+  readonly title: Bi;
+  /** Markdown-lite (`code`, **bold**, `- ` lists, blank-line paragraphs): rendered as text, never as HTML. */
+  readonly explain: Bi;
+  readonly hint: Bi;
+  readonly actions: readonly GuideAction[];
+  readonly checked: boolean;
+  readonly playground?: PlaygroundPreset;
+}
+
+/** A guide with its texts resolved for this lab (placeholders filled), both languages. */
+export interface GuideView {
+  readonly id: string;
+  readonly title: Bi;
+  readonly summary: Bi;
+  readonly picture: string;
+  readonly preset: string;
+  readonly builtin: boolean;
+  readonly steps: readonly GuideStepView[];
+}
+
+export interface GuideStepState {
+  readonly state: 'done' | 'current' | 'todo';
+  /** The check's latest finding (the current step) or what completed it. */
+  readonly detail?: Bi;
+  readonly ok?: boolean;
+  /** Frames that prove it (traffic checks). */
+  readonly frames?: readonly number[];
+  readonly doneAt?: { readonly frame: number; readonly time: number };
+}
+
+export interface GuideProgressView {
+  readonly guide: string;
+  readonly steps: readonly GuideStepState[];
+  readonly current: number;
+  readonly complete: boolean;
+}
+
+/** A misconfiguration the detector found (src/labs/detector.ts), and whether the lab is fixed now. */
+export interface FindingView {
+  readonly id: number;
+  readonly kind: string;
+  readonly frame: number;
+  readonly role: 'cause' | 'effect';
+  readonly related: readonly number[];
+  readonly host: string;
+  readonly title: Bi;
+  readonly what: Bi;
+  readonly fix: { readonly host: string; readonly commands: readonly string[]; readonly why: Bi };
+  /** The lab's state no longer has the problem (checked after every command). */
+  readonly resolved: boolean;
+}
+
+/** Challenge mode: the frame arriving at the director; the answer stays in the worker until checked. */
+export interface ChallengeView {
+  readonly id: number;
+  readonly director: string;
+  readonly frame: number;
+  readonly segmentIn: string;
+  readonly segmentOut: string;
+  readonly given: Endpoints;
+  readonly ask: readonly ChallengeField[];
+  readonly choices: { readonly mac: readonly Choice[]; readonly ip: readonly Choice[] };
+}
+
+export interface ChallengeResultView {
+  readonly id: number;
+  readonly correct: boolean;
+  readonly score: number;
+  readonly total: number;
+  readonly fields: readonly FieldResult[];
+  readonly explain: Bi;
+  readonly action: DirectorAction;
+  readonly answer: Endpoints;
+  readonly answerFrame: number;
+}
+
+export type PlaygroundOp =
+  | { readonly op: 'state' }
+  | { readonly op: 'reset'; readonly preset?: PlaygroundPreset }
+  | { readonly op: 'scheduler'; readonly name: SchedulerName; readonly flags?: readonly string[] }
+  | { readonly op: 'add'; readonly name: string; readonly addr: string; readonly weight: number }
+  | { readonly op: 'remove'; readonly name: string }
+  | { readonly op: 'set'; readonly name: string; readonly weight?: number; readonly active?: number; readonly inactive?: number; readonly overloaded?: boolean }
+  | { readonly op: 'fire'; readonly count: number; readonly keep: 'active' | 'inactive'; readonly clients?: readonly string[] }
+  | { readonly op: 'close'; readonly name: string }
+  | { readonly op: 'clear' };
+
+export interface PlaygroundState {
+  readonly scheduler: SchedulerName;
+  readonly flags: readonly string[];
+  readonly dests: readonly PlayDest[];
+  readonly info: SchedulerInfo;
+  /** Connections fired by this operation (fire), else empty. */
+  readonly picks: readonly Pick[];
+  readonly error?: string;
+}
+
+export interface SnapshotView { readonly id: string; readonly name: string; readonly time: number; readonly events: number; readonly at: number }
+
+export type PersistOp =
+  | { readonly op: 'reset' }
+  | { readonly op: 'undo' }
+  | { readonly op: 'snapshots' }
+  | { readonly op: 'snapshot'; readonly name: string }
+  | { readonly op: 'rollback'; readonly id: string }
+  | { readonly op: 'deleteSnapshot'; readonly id: string }
+  | { readonly op: 'export' }
+  | { readonly op: 'import'; readonly text: string };
+
+export interface PersistAnswer {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly snapshots?: readonly SnapshotView[];
+  readonly canUndo?: boolean;
+  readonly file?: { readonly name: string; readonly text: string };
+  /** import: the preset and lab key of the file's lab (the page moves there when it is another lab). */
+  readonly labKey?: string;
+  /** Where saves go ("indexeddb", "localstorage", "memory", "none"). */
+  readonly storage?: string;
+}
+
+export interface Restored {
+  readonly from: 'saved' | 'link' | 'undo' | 'snapshot' | 'import' | 'reset';
+  /** The link or save could not be used: the plain reason (the lab starts fresh). */
+  readonly error?: string;
+  /** The lab key the rebuilt lab belongs to. */
+  readonly labKey?: string;
+  readonly layout?: Readonly<Record<string, { readonly x: number; readonly y: number; readonly w?: number }>>;
+  /** Inputs replayed. */
+  readonly events: number;
+}
+
+export type LabsQuery =
+  | { readonly q: 'guides' }
+  | { readonly q: 'guideImport'; readonly text: string }
+  | { readonly q: 'playground'; readonly op: PlaygroundOp }
+  | { readonly q: 'challengeNext' }
+  | { readonly q: 'challengeCheck'; readonly id: number; readonly guess: Partial<Record<ChallengeField, string>> }
+  | { readonly q: 'share'; readonly base: string }
+  | { readonly q: 'persist'; readonly op: PersistOp };
+
+export type LabsCommand =
+  /** Follow a guide (null: none). `restart` forgets its progress. */
+  | { readonly t: 'guide'; readonly id: string | null; readonly restart?: boolean }
+  /** The topology's arrangement, kept with saves and links. */
+  | { readonly t: 'layout'; readonly layout: Readonly<Record<string, { readonly x: number; readonly y: number; readonly w?: number }>> | null }
+  /** Leave challenge mode (back to the live lab). */
+  | { readonly t: 'challengeEnd' };
+
+export type LabsEvent =
+  | { readonly t: 'guide'; readonly guide: GuideView | null }
+  | { readonly t: 'progress'; readonly progress: GuideProgressView | null }
+  | { readonly t: 'findings'; readonly findings: readonly FindingView[] }
+  /** The lab was saved (autosave after a command): virtual time of its last input. */
+  | { readonly t: 'saved'; readonly events: number; readonly storage: string };

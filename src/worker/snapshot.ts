@@ -14,7 +14,8 @@ export function topologySnapshot(lab: Lab, version: number): TopologySnapshot {
   const nets = new Map<number, Set<string>>();
   const hosts: HostInfo[] = lab.hosts.map((h) => ({
     id: h.id,
-    name: h.hostname,
+    // The lab's name for the machine (what terminals and topology edits use), even after hostnamectl.
+    name: (h.ext.labName as string | undefined) ?? h.hostname,
     role: h.role,
     powered: h.powered,
     shell: !h.ext.noShell,
