@@ -14,7 +14,7 @@
  */
 
 export type Errno = 'ENOENT' | 'EEXIST' | 'ENOTDIR' | 'EISDIR' | 'ENOTEMPTY' | 'EACCES' | 'EPERM'
-  | 'EINVAL' | 'ELOOP' | 'ENOSPC' | 'EBUSY' | 'EXDEV' | 'ENAMETOOLONG' | 'EROFS' | 'EIO';
+  | 'EINVAL' | 'ELOOP' | 'ENOSPC' | 'EBUSY' | 'EXDEV' | 'ENAMETOOLONG' | 'EROFS' | 'EIO' | 'ENOMEM';
 
 export const STRERROR: Record<Errno, string> = {
   ENOENT: 'No such file or directory',
@@ -27,6 +27,7 @@ export const STRERROR: Record<Errno, string> = {
   EINVAL: 'Invalid argument',
   ELOOP: 'Too many levels of symbolic links',
   ENOSPC: 'No space left on device',
+  ENOMEM: 'Cannot allocate memory',
   EBUSY: 'Device or resource busy',
   EXDEV: 'Invalid cross-device link',
   ENAMETOOLONG: 'File name too long',

@@ -1375,6 +1375,7 @@ def('trap', (sh, argv) => {
     return 0;
   }
   if (args[0] === '--') args = args.slice(1);
+  if (!args.length) { for (const k of sh.traps.keys()) printOne(k); return 0; } // `trap --` lists, as `trap`
   let action: string | null = args[0];
   let sigs = args.slice(1);
   if (sigs.length === 0 || /^[0-9]+$/.test(action)) {

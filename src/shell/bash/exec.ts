@@ -807,7 +807,8 @@ export class Interp {
       // A write to a file that refuses it (/proc with a bad value, /dev/full)
       if (e instanceof FsError) {
         this.fds = this.fds.slice();
-        this.error(`${argv[0]}: write error: ${STRERROR[e.code]}`);
+        // ENOMEM: an endless line read (`read x < /dev/zero`) ran out of memory.
+        this.error(e.code === 'ENOMEM' ? `${argv[0]}: ${STRERROR[e.code]}` : `${argv[0]}: write error: ${STRERROR[e.code]}`);
         return 1;
       }
       throw e;

@@ -18,6 +18,9 @@ import { FsError } from '../../core/fs/vfs.ts';
 export const PIPE_CAPACITY = 65536;
 const CHUNK = 4096;
 
+/** Longest line (or `read -n` count) an input stream collects before failing with ENOMEM. */
+export const MAX_LINE = 64 * 1024 * 1024;
+
 /** Bumped on every pipe read, write or close. */
 export const pipeActivity = { count: 0 };
 
@@ -45,21 +48,30 @@ export abstract class BufferedIn implements InStream {
   }
 
   *readLine(): Co<string | null> {
+    const nl = this.pending.indexOf('\n');
+    if (nl >= 0) {
+      const line = this.pending.slice(0, nl);
+      this.pending = this.pending.slice(nl + 1);
+      return line;
+    }
+    // A line still without its newline is kept in pieces (joined once complete), so that a
+    // very long one (`read x < /dev/zero`) costs linear time; past MAX_LINE it fails as a
+    // real program runs out of memory.
+    const parts = this.pending ? [this.pending] : [];
+    let size = this.pending.length;
+    this.pending = '';
     for (;;) {
-      const nl = this.pending.indexOf('\n');
-      if (nl >= 0) {
-        const line = this.pending.slice(0, nl);
-        this.pending = this.pending.slice(nl + 1);
-        return line;
-      }
       const c = yield* this.fill();
-      if (c === null) {
-        if (!this.pending) return null;
-        const line = this.pending;
-        this.pending = '';
-        return line;
+      if (c === null) return size ? parts.join('') : null;
+      const i = c.indexOf('\n');
+      if (i >= 0) {
+        parts.push(c.slice(0, i));
+        this.pending = c.slice(i + 1);
+        return parts.join('');
       }
-      this.pending += c;
+      parts.push(c);
+      size += c.length;
+      if (size > MAX_LINE) throw new FsError('ENOMEM', '');
     }
   }
 
@@ -69,6 +81,7 @@ export abstract class BufferedIn implements InStream {
       const c = yield* this.fill();
       if (c === null) break;
       this.pending += c;
+      if (this.pending.length > MAX_LINE) throw new FsError('ENOMEM', '');
     }
     if (!this.pending) return null;
     const s = this.pending.slice(0, n);

@@ -119,7 +119,7 @@ function* hostnamectlMain(ctx: CmdContext): Co<number> {
       ctx.stdout.write('hostnamectl [OPTIONS...] COMMAND ...\n\nQuery or change system hostname.\n\nCommands:\n  status                 Show current hostname settings\n  hostname [NAME]        Get/set system hostname\n  icon-name [NAME]       Get/set icon name for host\n  chassis [NAME]         Get/set chassis type for host\n  deployment [NAME]      Get/set deployment environment for host\n  location [NAME]        Get/set location for host\n\nOptions:\n  -h --help              Show this help\n     --version           Show package version\n     --no-ask-password   Do not prompt for password\n  -H --host=[USER@]HOST  Operate on remote host\n  -M --machine=CONTAINER Operate on local container\n     --transient         Only set transient hostname\n     --static            Only set static hostname\n     --pretty            Only set pretty hostname\n     --json=pretty|short|off\n                         Generate JSON output\n\nSee the hostnamectl(1) man page for details.\n');
       return 0;
     } else if (a === '--version') { ctx.stdout.write('systemd 252 (252-32.el9_4)\n'); return 0; }
-    else if (a.startsWith('-')) {
+    else if (a.startsWith('-') && a.length > 1) {
       ctx.stderr.write(a.startsWith('--') ? `hostnamectl: unrecognized option '${a}'\n` : `hostnamectl: invalid option -- '${a[1]}'\n`);
       return 1;
     } else pos.push(a);

@@ -24,7 +24,7 @@ function* modprobeMain(ctx: CmdContext): Co<number> {
     else if (a === '-h' || a === '--help') { ctx.stdout.write('Usage:\n\tmodprobe [options] [-i] [-b] modulename\n\tmodprobe [options] -a [-i] [-b] modulename [modulename...]\n\tmodprobe [options] -r [-i] modulename\n\tmodprobe [options] -r -a [-i] modulename [modulename...]\n'); return 0; }
     else if (/^-[rvqan]+$/.test(a)) {
       for (const c of a.slice(1)) { if (c === 'r') remove = true; else if (c === 'v') verbose = true; else if (c === 'q') quiet = true; else if (c === 'a') all = true; else dry = true; }
-    } else if (a.startsWith('-')) {
+    } else if (a.startsWith('-') && a.length > 1) {
       ctx.stderr.write(a.startsWith('--') ? `modprobe: unrecognized option '${a}'\n` : `modprobe: invalid option -- '${a[1]}'\n`);
       ctx.stderr.write('modprobe: ERROR: unknown command line option\n');
       return 1;

@@ -449,6 +449,10 @@ export class LineReader {
   private buf = '';
   private pos = 0;
   private eof = false;
+  /** The start of a line still waiting for its separator, in pieces: joining only once the
+   * line is complete keeps a long line (`nl /dev/zero`) linear instead of quadratic. */
+  private partial: string[] = [];
+  private partialLen = 0;
   /** Whether the line last returned was terminated (false only for a final partial line). */
   nl = true;
 
@@ -458,32 +462,36 @@ export class LineReader {
     for (;;) {
       const k = this.buf.indexOf(this.sep, this.pos);
       if (k >= 0) {
-        const line = this.buf.slice(this.pos, k);
+        let line = this.buf.slice(this.pos, k);
+        if (this.partial.length) { this.partial.push(line); line = this.partial.join(''); this.partial = []; this.partialLen = 0; }
         this.pos = k + 1;
         this.nl = true;
         return line;
       }
+      if (this.pos < this.buf.length) {
+        const rest = this.buf.slice(this.pos);
+        this.partial.push(rest);
+        this.partialLen += rest.length;
+      }
+      this.buf = '';
+      this.pos = 0;
+      if (this.partialLen > this.limit) throw new MemoryExhausted();
       if (this.eof) {
-        if (this.pos < this.buf.length) {
-          const line = this.buf.slice(this.pos);
-          this.pos = this.buf.length;
-          this.nl = false;
-          return line;
-        }
-        return null;
+        if (!this.partial.length) return null;
+        const line = this.partial.join('');
+        this.partial = [];
+        this.partialLen = 0;
+        this.nl = false;
+        return line;
       }
       const chunk = yield* this.src.read();
       if (chunk === null) this.eof = true;
-      else {
-        this.buf = this.pos < this.buf.length ? this.buf.slice(this.pos) + chunk : chunk;
-        this.pos = 0;
-        if (this.buf.length > this.limit) throw new MemoryExhausted();
-      }
+      else this.buf = chunk;
     }
   }
 
   /** True when nothing more can be read (after a null from next()). */
-  get done(): boolean { return this.eof && this.pos >= this.buf.length; }
+  get done(): boolean { return this.eof && this.pos >= this.buf.length && !this.partial.length; }
 }
 
 /** Split text into lines; the final line's lack of "\n" is reported. */

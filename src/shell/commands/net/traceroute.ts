@@ -17,17 +17,31 @@ export const tracerouteCommand: Command = {
     let numeric = false, maxHops = 30, queries = 3, wait = 5, first = 1;
     let dest: string | undefined;
     const argv = ctx.argv.slice(1);
-    for (let i = 0; i < argv.length; i++) {
+    // Option arguments as traceroute's CLIF checks them (a missing or non-numeric one is an error).
+    let bad = false;
+    const num = (i: number, spec: string, float = false): number => {
+      const opt = argv[i - 1], v = argv[i];
+      if (v === undefined) ctx.stderr.write(`Option \`${opt}' (argc ${i}) requires an argument: \`${opt} ${spec}'\n`);
+      else if (!(float ? /^\d+(\.\d*)?$/ : /^\d+$/).test(v)) ctx.stderr.write(`Cannot handle \`${opt}' option with arg \`${v}' (argc ${i})\n`);
+      else return Number(v);
+      bad = true;
+      return 0;
+    };
+    for (let i = 0; i < argv.length && !bad; i++) {
       const a = argv[i];
       if (a === '-n') numeric = true;
-      else if (a === '-m') maxHops = Number(argv[++i]);
-      else if (a === '-q') queries = Number(argv[++i]);
-      else if (a === '-w') wait = Number(argv[++i]);
-      else if (a === '-f') first = Number(argv[++i]);
+      else if (a === '-m') maxHops = num(++i, 'max_ttl');
+      else if (a === '-q') queries = num(++i, 'nqueries');
+      else if (a === '-w') wait = num(++i, 'MAX,HERE,NEAR', true);
+      else if (a === '-f') first = num(++i, 'first_ttl');
       else if (a === '-I' || a === '-T' || a === '-U' || a === '-4') { /* probe methods: UDP only here */ }
       else if (a.startsWith('-')) { ctx.stderr.write(`Bad option \`${a}' (argc ${i + 1})\n`); return 2; }
       else if (dest === undefined) dest = a;
     }
+    if (bad) return 2;
+    if (maxHops > 255) { ctx.stderr.write('max hops cannot be more than 255\n'); return 2; }
+    if (first < 1 || first > maxHops) { ctx.stderr.write('first hop out of range\n'); return 2; }
+    if (queries < 1 || queries > 10) { ctx.stderr.write('no more than 10 probes per hop\n'); return 2; }
     if (dest === undefined) {
       ctx.stderr.write('Usage:\n  traceroute [ -46dFITnreAUDV ] [ -f first_ttl ] [ -g gate,... ] [ -i device ] [ -m max_ttl ] [ -N squeries ] [ -p port ] [ -t tos ] [ -l flow_label ] [ -w MAX,HERE,NEAR ] [ -q nqueries ] [ -s src_addr ] [ -z sendwait ] [ --fwmark=num ] host [ packetlen ]\n');
       return 2;
