@@ -22,6 +22,8 @@ import TerminalPane from './terminal/TerminalPane.tsx';
 const Topology = lazy(() => import('./topology/Topology.tsx'));
 const FlowGraph = lazy(() => import('./capture/FlowGraph.tsx'));
 const SchedulerPanel = lazy(() => import('./sched/SchedulerPanel.tsx'));
+const BenchPanel = lazy(() => import('./bench/BenchPanel.tsx'));
+const ModesPanel = lazy(() => import('./modes/ModesPanel.tsx'));
 
 const SIZES_KEY = 'lvs-lab.sizes';
 
@@ -93,7 +95,7 @@ function Errors() {
   );
 }
 
-const TABS: BottomTab[] = ['packets', 'flow', 'scheduler'];
+const TABS: BottomTab[] = ['packets', 'flow', 'scheduler', 'bench', 'modes'];
 
 export default function LabApp() {
   const t = useT();
@@ -147,6 +149,8 @@ export default function LabApp() {
             {tab === 'packets' && <CapturePane />}
             {tab === 'flow' && <div className="flowpane"><Suspense fallback={null}><FlowGraph /></Suspense><DetailPane /></div>}
             {tab === 'scheduler' && <Suspense fallback={null}><SchedulerPanel /></Suspense>}
+            {tab === 'bench' && <Suspense fallback={null}><BenchPanel /></Suspense>}
+            {tab === 'modes' && <Suspense fallback={null}><ModesPanel /></Suspense>}
           </div>
         </section>
       </div>

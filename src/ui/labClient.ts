@@ -88,6 +88,7 @@ export class LabClient {
         break;
       case 'topology': st.setTopology(m.topology); break;
       case 'ipvs': st.setIpvs(m.ipvs); break;
+      case 'keepalived': st.setKeepalived(m.keepalived); break;
       case 'status': st.setStatus(m.status); break;
       case 'view':
         if (m.gen !== st.viewGen) rowCache.reset(m.gen);

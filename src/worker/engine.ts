@@ -41,6 +41,7 @@ import type {
 } from './protocol.ts';
 import { hopLabel, RewriteTracker, rowCore } from './rows.ts';
 import { ipvsSnapshot, topologySnapshot } from './snapshot.ts';
+import { keepalivedSnapshot } from './keepalivedSnapshot.ts';
 
 export const SLICE_MS = 8;
 /** Real time a hop is held on screen in animate mode at speed 1. */
@@ -189,6 +190,7 @@ export class LabEngine {
   private lastStatus = '';
   private lastStatusAt = -Infinity;
   private lastIpvs = '';
+  private lastKeepalived = '';
   private lastIpvsAt = -Infinity;
   private lastViewCount = -1;
   private lastViewGen = -1;
@@ -482,6 +484,7 @@ export class LabEngine {
     if (rec) for (const [host, e] of rec.edits) this.host.post({ t: 'edit', host, ...e });
     this.labs.bind(w.lab, guide);
     this.lastIpvs = '';
+    this.lastKeepalived = '';
     this.observe(w);
     this.flush(true);
   }
@@ -757,6 +760,9 @@ export class LabEngine {
         const snap = ipvsSnapshot(w.lab);
         const s = JSON.stringify(snap);
         if (s !== this.lastIpvs) { this.lastIpvs = s; this.host.post({ t: 'ipvs', ipvs: snap }); }
+        const ka = keepalivedSnapshot(w.lab);
+        const k = JSON.stringify(ka);
+        if (k !== this.lastKeepalived) { this.lastKeepalived = k; this.host.post({ t: 'keepalived', keepalived: ka }); }
       }
     }
     this.sendView(force);

@@ -20,6 +20,7 @@ import type { Bi, PlaygroundPreset } from '../labs/types.ts';
 import type { Choice, ChallengeField, DirectorAction, Endpoints, FieldResult } from '../labs/challenge.ts';
 import type { Pick, PlayDest, SchedulerInfo, SchedulerName } from '../labs/playground.ts';
 import type { InputEvent, TopologyOp } from '../shell/sessionApi.ts';
+import type { KeepalivedSnapshot } from './keepalivedTypes.ts';
 
 // ---- shared data shapes ---------------------------------------------------------------------
 
@@ -290,6 +291,8 @@ export type FromWorker =
   | { readonly t: 'status'; readonly status: Status }
   | { readonly t: 'topology'; readonly topology: TopologySnapshot; readonly shells?: readonly string[] }
   | { readonly t: 'ipvs'; readonly ipvs: IpvsSnapshot }
+  /** keepalived on the hosts running it (VRRP state, checker verdicts); sent when it changed. */
+  | { readonly t: 'keepalived'; readonly keepalived: KeepalivedSnapshot }
   | { readonly t: 'hops'; readonly hops: readonly Hop[] }
   /** The capture view changed: `count` rows; `gen` changes when rows were renumbered (new filter/point/travel). */
   | { readonly t: 'view'; readonly count: number; readonly gen: number }

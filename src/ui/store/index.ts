@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { createAnimSlice } from './animSlice.ts';
 import { createCaptureSlice } from './captureSlice.ts';
+import { createKeepalivedSlice } from './keepalivedSlice.ts';
 import { createLabSlice } from './labSlice.ts';
 import { createTerminalSlice } from './terminalSlice.ts';
 import type { AppState } from './types.ts';
@@ -14,6 +15,7 @@ export function createAppStore() {
     ...createTerminalSlice(...a),
     ...createAnimSlice(...a),
     ...createUiSlice(...a),
+    ...createKeepalivedSlice(...a),
   }));
 }
 

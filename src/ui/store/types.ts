@@ -9,6 +9,7 @@ import type {
   CapturePoint, ClockMode, IpvsSnapshot, Status, TcpStream, ToWorker, TopologySnapshot,
 } from '../../worker/protocol.ts';
 import type { Lang } from '../i18n/dict.ts';
+import type { KeepalivedSnapshot } from '../../worker/keepalivedTypes.ts';
 
 export interface LabPort { send(msg: ToWorker): void }
 
@@ -30,7 +31,7 @@ export interface LabSlice {
   dismissError(i: number): void;
 }
 
-export type BottomTab = 'packets' | 'flow' | 'scheduler';
+export type BottomTab = 'packets' | 'flow' | 'scheduler' | 'bench' | 'modes';
 
 export interface CaptureSlice {
   viewCount: number;
@@ -96,5 +97,10 @@ export interface UiSlice {
   setFontScale(s: number): void;
 }
 
-export type AppState = LabSlice & CaptureSlice & TerminalSlice & AnimSlice & UiSlice;
+export interface KeepalivedSlice {
+  keepalived: KeepalivedSnapshot;
+  setKeepalived(k: KeepalivedSnapshot): void;
+}
+
+export type AppState = LabSlice & CaptureSlice & TerminalSlice & AnimSlice & UiSlice & KeepalivedSlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;

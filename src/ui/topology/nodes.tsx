@@ -10,6 +10,7 @@ import { memo } from 'react';
 import type { HostInfo, IpvsServiceInfo, SegmentInfo } from '../../worker/protocol.ts';
 import { useT } from '../i18n/useT.ts';
 import { useApp } from '../store/index.ts';
+import { CheckerBadges, useVipsHere, VrrpBadge } from '../keepalived/KeepalivedBadges.tsx';
 import { wire, type Rect } from './layout.ts';
 
 export type HostData = { host: HostInfo };
@@ -65,6 +66,7 @@ function HostBody({ host, gateway }: { host: HostInfo; gateway: boolean }) {
   const t = useT();
   const openTerm = useApp((s) => s.openTerm);
   const busy = useApp((s) => s.status?.busy.includes(host.name) ?? false);
+  const vips = useVipsHere(host.name);
   return (
     <>
       <Handle type="source" position={Position.Top} className="handle-hidden" isConnectable={false} />
@@ -84,13 +86,15 @@ function HostBody({ host, gateway }: { host: HostInfo; gateway: boolean }) {
         {host.nics.map((n) => (
           <li key={n.id} className={`nic${n.up && n.carrier ? '' : ' nic--down'}`}>
             <span className="nic__name">{n.name}</span>
-            {n.addrs.length ? n.addrs.map((a) => <span key={a} className="nic__addr">{a}</span>) : <span className="nic__addr">—</span>}
+            {n.addrs.length ? n.addrs.map((a) => <span key={a} className={`nic__addr${vips.has(a.split('/')[0]) ? ' nic__addr--vip' : ''}`}>{a}</span>) : <span className="nic__addr">—</span>}
             {n.mac && <span className="nic__mac">{n.mac}</span>}
             {!n.carrier && <span className="nic__warn">{t('topo.noCarrier')}</span>}
           </li>
         ))}
       </ul>
       {host.role === 'director' && <IpvsMini host={host.name} />}
+      {!gateway && <VrrpBadge host={host.name} />}
+      {host.role === 'realserver' && <CheckerBadges host={host.name} addrs={host.nics.flatMap((n) => n.addrs)} />}
     </>
   );
 }
