@@ -9,7 +9,6 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState, type PointerE
 import Controls from './anim/Controls.tsx';
 import CapturePane from './capture/CapturePane.tsx';
 import DetailPane from './capture/DetailPane.tsx';
-import EditorDialog from './EditorDialog.tsx';
 import { useT } from './i18n/useT.ts';
 import { findLab } from './labs.ts';
 import Prefs from './Prefs.tsx';
@@ -18,6 +17,9 @@ import { useApp } from './store/index.ts';
 import type { BottomTab } from './store/types.ts';
 import { terminals } from './terminal/registry.ts';
 import TerminalPane from './terminal/TerminalPane.tsx';
+import LabBar from './labs/LabBar.tsx';
+import Banner from './labs/Banner.tsx';
+import SideArea from './labs/SideArea.tsx';
 
 const Topology = lazy(() => import('./topology/Topology.tsx'));
 const FlowGraph = lazy(() => import('./capture/FlowGraph.tsx'));
@@ -124,9 +126,11 @@ export default function LabApp() {
       <header className="header">
         <a className="brand" href="./" title={t('nav.home')}><Logo /><span>{t('app.title')}</span></a>
         <span className="header__lab">{title}</span>
+        <LabBar />
         <Controls />
         <Prefs />
       </header>
+      <div className="main">
       <div className="workspace" ref={ws}>
         <div className="area area--topo">
           {topoOn ? <Suspense fallback={<div className="loading">{t('ui.loading')}</div>}><Topology /></Suspense> : <div className="loading">{t('ui.loading')}</div>}
@@ -154,8 +158,10 @@ export default function LabApp() {
           </div>
         </section>
       </div>
+      <SideArea />
+      </div>
+      <Banner />
       <Errors />
-      <EditorDialog />
     </div>
   );
 }

@@ -5,6 +5,7 @@
  * adopts the worker). Tiny and dependency-free on purpose.
  */
 import type { ToWorker } from '../worker/protocol.ts';
+import { initMessage } from './initMsg.ts';
 import { findLab } from './labs.ts';
 
 export interface EarlyWorker {
@@ -23,6 +24,7 @@ if (lab) {
   const speed = Number(params.get('speed'));
   const mode: Extract<ToWorker, { t: 'mode' }>['mode'] = { animate: params.get('animate') !== '0', ...(speed > 0 ? { speed } : {}) };
   worker.postMessage({ t: 'mode', mode } satisfies ToWorker);
-  worker.postMessage({ t: 'init', preset: lab.preset } satisfies ToWorker);
+  // The lab's autosave (or a shared lab in the fragment) is restored by the worker itself.
+  worker.postMessage(initMessage(lab.preset, lab.id) satisfies ToWorker);
   (globalThis as { __lvsEarly?: EarlyWorker }).__lvsEarly = { worker, buffered, created: performance.now(), preset: lab.preset };
 }

@@ -9,6 +9,8 @@ import type { EarlyWorker } from './early.ts';
 import { useApp } from './store/index.ts';
 import { setPort } from './store/port.ts';
 import { terminals } from './terminal/registry.ts';
+import { initMessage } from './initMsg.ts';
+import { labsEvent, labsReady } from './labs/events.ts';
 
 type Resolver = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 
@@ -62,7 +64,7 @@ export class LabClient {
     rowCache.reset(0);
     this.send({ t: 'mode', mode: st.mode });
     this.send({ t: 'view', point: st.point, filter: st.appliedFilter });
-    if (this.earlyPreset !== preset) this.send({ t: 'init', preset });
+    if (this.earlyPreset !== preset) this.send(initMessage(preset, new URLSearchParams(location.search).get('lab') ?? preset));
     this.earlyPreset = null;
     // What the worker said before the app was up.
     const early = this.early;
@@ -76,7 +78,8 @@ export class LabClient {
       case 'out': terminals.output(m.host, m.data); break;
       case 'prompt': terminals.prompt(m.host, m.prompt); break;
       case 'clear': terminals.clear(m.host); break;
-      case 'edit': terminals.edit(m.host, m.path, m.content, m.mode); break;
+      case 'edit': terminals.edit(m.host, m.path, m.content, m.mode, m.target); break;
+      case 'replayed': terminals.restore(m.host, m.text, m.prompt); break;
       case 'ready':
         if (m.timing) {
           // The worker's clock, converted to this page's performance.now().
@@ -85,8 +88,12 @@ export class LabClient {
         }
         st.labReady(m.preset, m.shells, m.topology, m.engine);
         terminals.setHosts(m.shells);
+        labsReady(m);
         break;
-      case 'topology': st.setTopology(m.topology); break;
+      case 'topology':
+        st.setTopology(m.topology, m.shells);
+        if (m.shells) terminals.setHosts(m.shells);
+        break;
       case 'ipvs': st.setIpvs(m.ipvs); break;
       case 'keepalived': st.setKeepalived(m.keepalived); break;
       case 'status': st.setStatus(m.status); break;
@@ -96,6 +103,7 @@ export class LabClient {
         break;
       case 'hops': for (const l of this.hopListeners) l(m.hops); break;
       case 'error': st.pushError(m.message); break;
+      case 'guide': case 'progress': case 'findings': case 'saved': labsEvent(m); break;
       case 'res': {
         const p = this.pending.get(m.id);
         if (!p) return;

@@ -9,6 +9,7 @@ import type { FieldNode, FrameDetail, LayerNode } from '../../worker/protocol.ts
 import { useT } from '../i18n/useT.ts';
 import { labClient } from '../labClient.ts';
 import { useApp } from '../store/index.ts';
+import FindingCard from '../labs/Finding.tsx';
 
 type Range = readonly [number, number];
 
@@ -121,12 +122,14 @@ export default function DetailPane() {
   }, [d]);
 
   const hl = useMemo(() => (sel && sel.range[1] > sel.range[0] ? sel.range : null), [sel]);
+  const findings = useApp((s) => (no === null ? undefined : s.findingsByFrame.get(no)));
   const keys = useMemo(() => (d ? layerKeys(d.layers) : []), [d]);
 
   if (!d) return <div className="detail detail--empty"><p>{t('cap.noSelection')}</p></div>;
   return (
     <div className="detail">
       <div className="tree-wrap" role="region" aria-label={t('region.details')}>
+        {findings?.map((f) => <FindingCard key={f.id} f={f} compact />)}
         {d.drop && <div className="banner banner--drop"><b>{t('cap.dropped')}</b> {d.drop}</div>}
         {d.notes.length > 0 && <div className="banner banner--note"><b>{t('cap.notes')}</b>{d.notes.map((n, i) => <div key={i}>{n}</div>)}</div>}
         {d.problems.length > 0 && <div className="banner banner--warn"><b>{t('cap.problems')}</b>{d.problems.map((n, i) => <div key={i}>{n}</div>)}</div>}

@@ -4,7 +4,8 @@
  * from the same row cache. Clicking a row selects the frame.
  */
 import { memo, useMemo } from 'react';
-import type { HostInfo, PacketRow, TopologySnapshot } from '../../worker/protocol.ts';
+import type { FindingView, HostInfo, PacketRow, TopologySnapshot } from '../../worker/protocol.ts';
+import { findingMark } from './PacketList.tsx';
 import { useT } from '../i18n/useT.ts';
 import { useApp } from '../store/index.ts';
 import { DROP_COLOR, PROTO_COLOR } from '../theme.ts';
@@ -22,7 +23,7 @@ export function lanes(topo: TopologySnapshot | null): HostInfo[] {
 
 interface Geo { x: Map<number, number>; width: number; segHosts: Map<number, number[]> }
 
-const FlowRow = memo(function FlowRow({ r, i, geo, selected }: { r: PacketRow | undefined; i: number; geo: Geo; selected: boolean }) {
+const FlowRow = memo(function FlowRow({ r, i, geo, selected, marks, lang }: { r: PacketRow | undefined; i: number; geo: Geo; selected: boolean; marks?: readonly FindingView[]; lang: 'en' | 'zh' }) {
   const style = { transform: `translateY(${i * ROW_H}px)` };
   const laneLines = [...geo.x.values()].map((x) => <line key={x} x1={x} x2={x} y1={0} y2={ROW_H} className="flow__lane" />);
   if (!r) return <div className="frow" style={style}><svg width={geo.width} height={ROW_H}>{laneLines}</svg></div>;
@@ -56,10 +57,11 @@ const FlowRow = memo(function FlowRow({ r, i, geo, selected }: { r: PacketRow | 
       );
     }
   }
+  const m = findingMark(marks, lang);
   return (
-    <div className={`frow${selected ? ' frow--sel' : ''}${r.drop ? ' frow--drop' : ''}`} style={style} data-no={r.no} role="row" aria-selected={selected}
-      title={r.drop ? `✕ ${r.drop}` : r.info}>
-      <span className="frow__t" role="cell"><b>{r.no}</b> {(r.time / 1e6).toFixed(6)}</span>
+    <div className={`frow${selected ? ' frow--sel' : ''}${r.drop ? ' frow--drop' : ''}${m ? (m.glyph === '⚠' ? ' frow--finding' : ' frow--fixed') : ''}`} style={style} data-no={r.no} role="row" aria-selected={selected}
+      data-finding={m ? (m.glyph === '⚠' ? 'open' : 'fixed') : undefined} title={m ? m.title : r.drop ? `✕ ${r.drop}` : r.info}>
+      <span className="frow__t" role="cell">{m ? <span className="finding-tag">{m.glyph}</span> : null}<b>{r.no}</b> {(r.time / 1e6).toFixed(6)}</span>
       <svg width={geo.width} height={ROW_H} role="cell" aria-label={`${r.src} → ${r.dst} ${r.flow}`}>{laneLines}{arrow}</svg>
     </div>
   );
@@ -71,6 +73,8 @@ export default function FlowGraph() {
   const count = useApp((s) => s.viewCount);
   useApp((s) => s.rowsVersion);
   const selectedNo = useApp((s) => s.selectedNo);
+  const marks = useApp((s) => s.findingsByFrame);
+  const lang = useApp((s) => s.lang);
   const { ref, win, onScroll } = useVirtualRows(ROW_H, count);
   const ls = useMemo(() => lanes(topo), [topo]);
   const width = Math.max(420, (ref.current?.clientWidth ?? 800) - TIME_W - 14);
@@ -90,7 +94,7 @@ export default function FlowGraph() {
   const rows = [];
   for (let i = win.first; i < win.last; i++) {
     const r = rowCache.get(i);
-    rows.push(<FlowRow key={i % 512} i={i} r={r} geo={geo} selected={r !== undefined && r.no === selectedNo} />);
+    rows.push(<FlowRow key={i % 512} i={i} r={r} geo={geo} selected={r !== undefined && r.no === selectedNo} marks={r ? marks.get(r.no) : undefined} lang={lang} />);
   }
   return (
     <div className="flow" role="table" aria-label={t('region.flow')}>

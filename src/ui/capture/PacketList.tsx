@@ -4,7 +4,7 @@
  * Page Up/Down, Home and End move the selection when the list has focus.
  */
 import { memo, useCallback, useEffect, type KeyboardEvent } from 'react';
-import type { PacketRow } from '../../worker/protocol.ts';
+import type { FindingView, PacketRow } from '../../worker/protocol.ts';
 import { useT } from '../i18n/useT.ts';
 import { labClient } from '../labClient.ts';
 import { useApp } from '../store/index.ts';
@@ -15,20 +15,29 @@ export const ROW_H = 22;
 /** More than the rows ever in the window at once. */
 const SLOTS = 512;
 
-const Row = memo(function Row({ r, i, selected }: { r: PacketRow | undefined; i: number; selected: boolean }) {
+/** How a row marked by the detector looks: open problem, or one the lab no longer has. */
+export function findingMark(fs: readonly FindingView[] | undefined, lang: 'en' | 'zh'): { cls: string; title: string; glyph: string } | null {
+  if (!fs?.length) return null;
+  const open = fs.filter((f) => !f.resolved);
+  const f = open[0] ?? fs[0];
+  return { cls: open.length ? ' prow--finding' : ' prow--fixed', title: `${open.length ? '⚠' : '✓'} ${f.title[lang]}`, glyph: open.length ? '⚠' : '✓' };
+}
+
+const Row = memo(function Row({ r, i, selected, marks, lang }: { r: PacketRow | undefined; i: number; selected: boolean; marks?: readonly FindingView[]; lang: 'en' | 'zh' }) {
   const style = { transform: `translateY(${i * ROW_H}px)` };
   if (!r) return <div className="prow prow--empty" role="row" aria-rowindex={i + 2} style={style} />;
+  const m = findingMark(marks, lang);
   return (
-    <div role="row" aria-rowindex={i + 2} aria-selected={selected} data-no={r.no}
-      className={`prow prow--${r.cls}${r.drop ? ' prow--drop' : ''}${selected ? ' prow--sel' : ''}`} style={style}
-      title={r.drop ? `✕ ${r.drop}` : undefined}>
+    <div role="row" aria-rowindex={i + 2} aria-selected={selected} data-no={r.no} data-finding={m ? (m.glyph === '⚠' ? 'open' : 'fixed') : undefined}
+      className={`prow prow--${r.cls}${r.drop ? ' prow--drop' : ''}${m ? m.cls : ''}${selected ? ' prow--sel' : ''}`} style={style}
+      title={m ? m.title : r.drop ? `✕ ${r.drop}` : undefined}>
       <span role="cell" className="c-no">{r.no}</span>
       <span role="cell" className="c-time">{(r.time / 1e6).toFixed(6)}</span>
       <span role="cell" className="c-src">{r.src}</span>
       <span role="cell" className="c-dst">{r.dst}</span>
       <span role="cell" className="c-proto">{r.protocol}</span>
       <span role="cell" className="c-len">{r.length}</span>
-      <span role="cell" className="c-info">{r.drop ? <b className="drop-tag">✕</b> : null}{r.info}</span>
+      <span role="cell" className="c-info">{m ? <b className="finding-tag">{m.glyph}</b> : null}{r.drop ? <b className="drop-tag">✕</b> : null}{r.info}</span>
     </div>
   );
 });
@@ -41,6 +50,8 @@ export default function PacketList() {
   const revealNo = useApp((s) => s.revealNo);
   const total = useApp((s) => s.status?.frames ?? 0);
   const filtered = useApp((s) => s.appliedFilter !== '');
+  const marks = useApp((s) => s.findingsByFrame);
+  const lang = useApp((s) => s.lang);
   const { ref, win, onScroll, scrollToIndex } = useVirtualRows(ROW_H, count, ROW_H);
 
   // Something else (the animation, the flow graph, step back) selected a frame: show it.
@@ -81,7 +92,7 @@ export default function PacketList() {
   for (let i = win.first; i < win.last; i++) {
     const r = rowCache.get(i);
     // Keyed by slot, not by index: scrolling reuses the rows' DOM nodes instead of making new ones.
-    rows.push(<Row key={i % SLOTS} i={i} r={r} selected={r !== undefined && r.no === selectedNo} />);
+    rows.push(<Row key={i % SLOTS} i={i} r={r} selected={r !== undefined && r.no === selectedNo} marks={r ? marks.get(r.no) : undefined} lang={lang} />);
   }
 
   return (

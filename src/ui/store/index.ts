@@ -4,6 +4,7 @@ import { createAnimSlice } from './animSlice.ts';
 import { createCaptureSlice } from './captureSlice.ts';
 import { createKeepalivedSlice } from './keepalivedSlice.ts';
 import { createLabSlice } from './labSlice.ts';
+import { createLabsSlice } from './labsSlice.ts';
 import { createTerminalSlice } from './terminalSlice.ts';
 import type { AppState } from './types.ts';
 import { createUiSlice } from './uiSlice.ts';
@@ -15,6 +16,7 @@ export function createAppStore() {
     ...createTerminalSlice(...a),
     ...createAnimSlice(...a),
     ...createUiSlice(...a),
+    ...createLabsSlice(...a),
     ...createKeepalivedSlice(...a),
   }));
 }

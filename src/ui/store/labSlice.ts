@@ -14,7 +14,7 @@ export const createLabSlice: Slice<LabSlice> = (set) => ({
   errors: [],
   labStarted: (preset) => set({ preset, ready: false, topology: null, ipvs: NO_IPVS, status: null, shells: [] }),
   labReady: (preset, shells, topology, engine) => set({ preset, shells, topology, engine, ready: true }),
-  setTopology: (topology) => set({ topology }),
+  setTopology: (topology, shells) => set(shells ? { topology, shells } : { topology }),
   setIpvs: (ipvs) => set({ ipvs }),
   setStatus: (status) => set({ status }),
   pushError: (e) => set((s) => ({ errors: [...s.errors.slice(-4), e] })),

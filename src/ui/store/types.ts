@@ -6,7 +6,7 @@
  */
 import type { StateCreator } from 'zustand';
 import type {
-  CapturePoint, ClockMode, IpvsSnapshot, Status, TcpStream, ToWorker, TopologySnapshot,
+  CapturePoint, ClockMode, FindingView, GuideProgressView, GuideView, IpvsSnapshot, Status, TcpStream, ToWorker, TopologySnapshot,
 } from '../../worker/protocol.ts';
 import type { Lang } from '../i18n/dict.ts';
 import type { KeepalivedSnapshot } from '../../worker/keepalivedTypes.ts';
@@ -24,7 +24,7 @@ export interface LabSlice {
   errors: readonly string[];
   labStarted(preset: string): void;
   labReady(preset: string, shells: readonly string[], topology: TopologySnapshot, engine: string): void;
-  setTopology(t: TopologySnapshot): void;
+  setTopology(t: TopologySnapshot, shells?: readonly string[]): void;
   setIpvs(s: IpvsSnapshot): void;
   setStatus(s: Status): void;
   pushError(e: string): void;
@@ -102,5 +102,45 @@ export interface KeepalivedSlice {
   setKeepalived(k: KeepalivedSnapshot): void;
 }
 
-export type AppState = LabSlice & CaptureSlice & TerminalSlice & AnimSlice & UiSlice & KeepalivedSlice;
+export type SideTab = 'guide' | 'problems' | 'challenge' | 'playground';
+
+/** The topology's context menu: on a host, a network, or the empty canvas (add things). */
+export type TopoMenu =
+  | { readonly kind: 'host'; readonly name: string; readonly x: number; readonly y: number }
+  | { readonly kind: 'segment'; readonly name: string; readonly x: number; readonly y: number }
+  | { readonly kind: 'pane'; readonly x: number; readonly y: number };
+
+/** Guided labs: guide, progress, findings, the side panel, links and saving (labsSlice.ts). */
+export interface LabsSlice {
+  guide: GuideView | null;
+  progress: GuideProgressView | null;
+  findings: readonly FindingView[];
+  /** Frame number → the findings that mark it (as their frame or a related one). */
+  findingsByFrame: ReadonlyMap<number, FindingView[]>;
+  sideOpen: boolean;
+  sideTab: SideTab;
+  /** A plain message across the top (a link that could not be opened), as a key of labs/text.ts and its values. */
+  banner: { readonly kind: 'error' | 'info'; readonly key: string; readonly params?: Readonly<Record<string, string | number>> } | null;
+  /** A short status line (restored, saved a snapshot, …), likewise. */
+  notice: { readonly key: string; readonly params?: Readonly<Record<string, string | number>> } | null;
+  saved: { readonly events: number; readonly storage: string } | null;
+  /** Bumped when a restored lab brought its own topology layout. */
+  layoutVersion: number;
+  topoMenu: TopoMenu | null;
+  /** "Show me" / "Fix" is typing into this host's terminal. */
+  typing: string | null;
+  setGuide(g: GuideView | null): void;
+  setProgress(p: GuideProgressView | null): void;
+  setFindings(f: readonly FindingView[]): void;
+  openSide(tab?: SideTab): void;
+  closeSide(): void;
+  setBanner(b: LabsSlice['banner']): void;
+  setNotice(n: LabsSlice['notice']): void;
+  setSaved(s: LabsSlice['saved']): void;
+  bumpLayout(): void;
+  setTopoMenu(m: TopoMenu | null): void;
+  setTyping(host: string | null): void;
+}
+
+export type AppState = LabSlice & CaptureSlice & TerminalSlice & AnimSlice & UiSlice & KeepalivedSlice & LabsSlice;
 export type Slice<T> = StateCreator<AppState, [], [], T>;

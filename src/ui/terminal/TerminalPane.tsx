@@ -3,7 +3,7 @@
  * side, each a region named "Terminal HOST". The xterm instances belong to the registry;
  * a pane only lends them a container.
  */
-import { memo, useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useRef, useSyncExternalStore } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useT } from '../i18n/useT.ts';
 import { labClient } from '../labClient.ts';
@@ -12,6 +12,31 @@ import { termFontSize, XTERM_THEMES } from '../theme.ts';
 import type { ShellPort } from './lineDiscipline.ts';
 import { preloadXterm, terminals } from './registry.ts';
 import type { XtermView } from './xtermView.ts';
+
+// The editor (CodeMirror) is its own chunk, fetched the first time vi or nano runs.
+const Editor = lazy(() => import('../../editor/Editor.tsx'));
+
+const subscribeEdits = (fn: () => void) => terminals.onEdit(fn);
+
+/** vi / vim / nano on this host: the real editor in place of the terminal until it quits. */
+function InPlaceEditor({ host }: { host: string }) {
+  const t = useT();
+  const req = useSyncExternalStore(subscribeEdits, () => terminals.editOf(host));
+  const theme = useApp((s) => s.theme);
+  if (!req) return null;
+  const done = (content: string | null) => {
+    labClient().send({ t: 'finishEdit', host, content });
+    terminals.editDone(host);
+    setTimeout(() => terminals.focus(host), 0);
+  };
+  return (
+    <div className="term__editor">
+      <Suspense fallback={<div className="loading">{t('ui.loading')}</div>}>
+        <Editor key={`${req.path}\u0000${req.content.length}`} path={req.path} content={req.content} mode={req.mode} target={req.target} host={host} theme={theme} onDone={done} />
+      </Suspense>
+    </div>
+  );
+}
 
 const HISTORY_KEY = (preset: string, host: string) => `lvs-lab.history.${preset}.${host}`;
 
@@ -75,6 +100,7 @@ const TermBox = memo(function TermBox({ host, active }: { host: string; active: 
         <button type="button" className="icon-btn term__close" aria-label={t('term.close', { host })} title={t('term.close', { host })} onClick={() => close(host)}>×</button>
       </header>
       <div className="term__screen" ref={ref} onMouseDown={() => terminals.focus(host)} />
+      <InPlaceEditor host={host} />
     </section>
   );
 });

@@ -23,6 +23,8 @@ export interface TermLike {
   clearSelection(): void;
   attachCustomKeyEventHandler?(fn: (e: KeyboardEvent) => boolean): void;
   paste?(data: string): void;
+  /** Forget everything shown, scrollback included. */
+  reset?(): void;
 }
 
 export interface ShellPort {
@@ -72,6 +74,33 @@ export class LineDiscipline {
   }
 
   get busy(): boolean { return this.state === 'busy' || this.state === 'waiting'; }
+
+  /** At the main prompt with nothing typed ahead: ready for a command (show me waits for this). */
+  get atPrompt(): boolean { return this.state === 'prompt' && !this.queue && this.more.length === 0 && this.provisional === null; }
+
+  /**
+   * Replace the screen with a rebuilt terminal's text (a saved or shared lab), ending at
+   * `prompt` (already part of the text), or with a command still running (null).
+   */
+  restore(text: string, prompt: string | null): void {
+    this.provisional = null;
+    this.queue = '';
+    this.more = [];
+    this.stdinLine = '';
+    this.term?.reset?.();
+    this.write(text.replace(/\r?\n/g, '\r\n'));
+    const nl = text.lastIndexOf('\n');
+    const line = nl >= 0 ? text.slice(nl + 1) : text;
+    this.tail = '';
+    if (prompt !== null) {
+      this.mainPrompt = prompt;
+      this.state = 'prompt';
+      this.editor.begin(prompt, line.endsWith(prompt) ? line.slice(0, line.length - prompt.length) : '');
+    } else {
+      this.state = 'busy';
+      this.tail = line.slice(-400);
+    }
+  }
 
   // ---- from the shell ---------------------------------------------------------------------
 

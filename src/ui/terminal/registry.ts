@@ -4,11 +4,14 @@
  * re-render moving it) keeps its scrollback. Output that arrives before a host's terminal
  * exists is buffered. xterm itself is loaded lazily (xtermView.ts is its own chunk).
  */
+import type { EditTarget } from '../../editor/fileTarget.ts';
+import { useApp } from '../store/index.ts';
 import type { XtermView } from './xtermView.ts';
 
-type Op = { k: 'out'; data: string } | { k: 'prompt'; prompt: string } | { k: 'clear' };
+type Op = { k: 'out'; data: string } | { k: 'prompt'; prompt: string } | { k: 'clear' } | { k: 'restore'; text: string; prompt: string | null };
 
-export interface EditRequest { host: string; path: string; content: string; mode: 'vi' | 'nano' }
+/** A command (vi, nano) wants the editor on a file, in place of this host's terminal. */
+export interface EditRequest { host: string; path: string; content: string; mode: 'vi' | 'nano'; target?: EditTarget }
 
 interface Entry {
   readonly host: string;
@@ -35,6 +38,8 @@ export function preloadXterm(): Promise<ViewModule> {
 class TerminalRegistry {
   private readonly entries = new Map<string, Entry>();
   private editListeners = new Set<(e: EditRequest | null) => void>();
+  /** Open editors, by host (lower case). */
+  private readonly edits = new Map<string, EditRequest>();
   private busyListeners = new Set<() => void>();
 
   private entry(host: string): Entry {
@@ -51,6 +56,7 @@ class TerminalRegistry {
       if (keep.has(k)) continue;
       e.view?.dispose();
       this.entries.delete(k);
+      this.edits.delete(k);
     }
     for (const h of hosts) this.entry(h);
   }
@@ -76,13 +82,48 @@ class TerminalRegistry {
 
   clear(host: string): void { this.push(host, { k: 'clear' }); }
 
-  edit(host: string, path: string, content: string, mode: 'vi' | 'nano'): void {
-    for (const l of this.editListeners) l({ host, path, content, mode });
+  edit(host: string, path: string, content: string, mode: 'vi' | 'nano', target?: EditTarget): void {
+    const r: EditRequest = { host, path, content, mode, ...(target ? { target } : {}) };
+    this.edits.set(host.toLowerCase(), r);
+    // The editor takes the place of the host's terminal: make sure it is on screen.
+    if (!useApp.getState().openTerms.some((h) => h.toLowerCase() === host.toLowerCase())) useApp.getState().openTerm(host, 'auto');
+    for (const l of this.editListeners) l(r);
+  }
+
+  /** The editor open on this host's terminal, if any. */
+  editOf(host: string): EditRequest | null { return this.edits.get(host.toLowerCase()) ?? null; }
+
+  /** The editor was closed (the page sent finishEdit). */
+  editDone(host: string): void {
+    if (!this.edits.delete(host.toLowerCase())) return;
+    for (const l of this.editListeners) l(null);
   }
 
   onEdit(fn: (e: EditRequest | null) => void): () => void {
     this.editListeners.add(fn);
     return () => this.editListeners.delete(fn);
+  }
+
+  /**
+   * A rebuilt lab's terminal (a saved or shared lab replayed): everything it showed, and
+   * the prompt it ends at (null: a command still runs). Replaces what the terminal had.
+   */
+  restore(host: string, text: string, prompt: string | null): void {
+    const e = this.entry(host);
+    this.edits.delete(host.toLowerCase());
+    e.prompted = true;
+    if (e.view) { apply(e.view, { k: 'restore', text, prompt }); return; }
+    e.ops = [{ k: 'restore', text, prompt }];
+    e.opsBytes = text.length;
+  }
+
+  /** A machine was renamed: its terminal (and scrollback) goes with it. */
+  rename(from: string, to: string): void {
+    const a = from.toLowerCase(), b = to.toLowerCase();
+    const e = this.entries.get(a);
+    if (!e || a === b || this.entries.has(b)) return;
+    this.entries.delete(a);
+    this.entries.set(b, { ...e, host: to });
   }
 
   setBusy(host: string, busy: boolean): void {
@@ -127,6 +168,7 @@ class TerminalRegistry {
 function apply(v: XtermView, op: Op): void {
   if (op.k === 'out') v.discipline.output(op.data);
   else if (op.k === 'prompt') v.discipline.prompt(op.prompt);
+  else if (op.k === 'restore') v.discipline.restore(op.text, op.prompt);
   else v.discipline.clear();
 }
 

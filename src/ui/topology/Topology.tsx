@@ -14,6 +14,9 @@ import { useApp } from '../store/index.ts';
 import Legend from '../anim/Legend.tsx';
 import { autoLayout, clearLayout, hostId, hostWidth, loadLayout, saveLayout, segId, type SavedLayout } from './layout.ts';
 import { edgeTypes, nodeTypes, type AppNode, type WireEdge } from './nodes.tsx';
+import TopoMenuView from './TopoMenu.tsx';
+import { labClient } from '../labClient.ts';
+import { useL } from '../labs/text.ts';
 
 const AnimLayer = lazy(() => import('../anim/AnimLayer.tsx'));
 
@@ -63,17 +66,33 @@ export default function Topology() {
   const theme = useApp((s) => s.theme);
   const openTerm = useApp((s) => s.openTerm);
   const [nodes, setNodes] = useState<AppNode[]>([]);
+  const L = useL();
+  const menu = useApp((s) => s.topoMenu);
+  const layoutVersion = useApp((s) => s.layoutVersion);
+  const box = useRef<HTMLDivElement>(null);
+  const bounds = useCallback(() => box.current?.getBoundingClientRect() ?? null, []);
   const flow = useRef<ReactFlowInstance<AppNode, WireEdge> | null>(null);
   const nodesRef = useRef(nodes);
   nodesRef.current = nodes;
 
+  // A restored lab brought its layout: take it as it is.
+  const seenLayout = useRef(layoutVersion);
   useEffect(() => {
     if (!topo) return;
-    const current = new Map(nodesRef.current.map((n) => [n.id, n]));
+    const fresh = seenLayout.current !== layoutVersion;
+    seenLayout.current = layoutVersion;
+    if (fresh) custom.current = Object.keys(loadLayout(preset)).length > 0;
+    const current = new Map(fresh ? [] : nodesRef.current.map((n) => [n.id, n]));
     const ipvs = useApp.getState().ipvs;
     const rows = (h: string) => (ipvs.tables[h] ?? []).reduce((a, s) => a + 1 + s.dests.length, 0) + (h in ipvs.tables ? 1 : 0);
     setNodes(buildNodes(topo, loadLayout(preset), current, rows));
-  }, [topo, preset]);
+  }, [topo, preset, layoutVersion]);
+
+  // Saves and links carry the layout: the worker keeps the latest one.
+  useEffect(() => {
+    const l = loadLayout(preset);
+    labClient().send({ t: 'layout', layout: Object.keys(l).length ? l : null });
+  }, [preset, layoutVersion]);
 
   const edges = useMemo(() => (topo ? buildEdges(topo) : []), [topo]);
 
@@ -120,11 +139,29 @@ export default function Topology() {
     const l: SavedLayout = {};
     for (const n of nodesRef.current) l[n.id] = { x: n.position.x, y: n.position.y, ...(n.type === 'segment' ? { w: n.data.w } : {}) };
     saveLayout(preset, l);
+    labClient().send({ t: 'layout', layout: l });
   }, [preset]);
 
   const onNodeClick: NodeMouseHandler<AppNode> = useCallback((e, n) => {
     if (n.type === 'host' && n.data.host.shell) openTerm(n.data.host.name, e.shiftKey || e.ctrlKey ? 'split' : 'auto');
   }, [openTerm]);
+
+  const onNodeContextMenu: NodeMouseHandler<AppNode> = useCallback((e, n) => {
+    e.preventDefault();
+    const b = box.current?.getBoundingClientRect();
+    const x = e.clientX - (b?.left ?? 0), y = e.clientY - (b?.top ?? 0);
+    // The keyboard's menu key fires this at the focused node, at 0,0: put the menu under the node instead.
+    const el = (e.target as Element).closest('.react-flow__node')?.getBoundingClientRect();
+    const at = e.clientX === 0 && e.clientY === 0 && el ? { x: el.left - (b?.left ?? 0) + 10, y: el.top - (b?.top ?? 0) + 30 } : { x, y };
+    if (n.type === 'segment') useApp.getState().setTopoMenu({ kind: 'segment', name: n.data.seg.name, ...at });
+    else useApp.getState().setTopoMenu({ kind: 'host', name: n.data.host.name, ...at });
+  }, []);
+
+  const onPaneContextMenu = useCallback((e: MouseEvent | React.MouseEvent) => {
+    e.preventDefault();
+    const b = box.current?.getBoundingClientRect();
+    useApp.getState().setTopoMenu({ kind: 'pane', x: e.clientX - (b?.left ?? 0), y: e.clientY - (b?.top ?? 0) });
+  }, []);
 
   const reset = useCallback(() => {
     if (!topo) return;
@@ -136,10 +173,15 @@ export default function Topology() {
   }, [topo, preset]);
 
   return (
-    <div className="topo" role="region" aria-label={t('region.topology')}>
+    <div className="topo" role="region" aria-label={t('region.topology')} ref={box}
+      onKeyDown={(e) => {
+        // Shift+F10 on a focused node: its menu, as the menu key.
+        if (e.key === 'F10' && e.shiftKey) { e.preventDefault(); (e.target as Element).closest('.react-flow__node')?.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true })); }
+      }}>
       <ReactFlow<AppNode, WireEdge>
         nodes={nodes} edges={edges} nodeTypes={nodeTypes} edgeTypes={edgeTypes}
         onNodesChange={onNodesChange} onNodeDragStop={onDragStop} onNodeClick={onNodeClick}
+        onNodeContextMenu={onNodeContextMenu} onPaneContextMenu={onPaneContextMenu}
         onInit={(inst) => { flow.current = inst; }}
         nodesConnectable={false} edgesFocusable={false} elementsSelectable
         fitView fitViewOptions={{ padding: 0.1 }} minZoom={0.25} maxZoom={2.5}
@@ -149,7 +191,14 @@ export default function Topology() {
         <Controls showInteractive={false} position="top-left" orientation="horizontal" />
         {animate && <Suspense fallback={null}><AnimLayer /></Suspense>}
       </ReactFlow>
-      <button type="button" className="btn btn--ghost topo__reset" onClick={reset}>{t('topo.resetLayout')}</button>
+      <div className="topo__tools">
+        <button type="button" className="btn btn--ghost topo__edit" title={L('topo.editTitle')} aria-haspopup="menu"
+          onClick={(e) => { const b = box.current?.getBoundingClientRect(); const r = e.currentTarget.getBoundingClientRect(); useApp.getState().setTopoMenu({ kind: 'pane', x: r.left - (b?.left ?? 0), y: r.bottom - (b?.top ?? 0) + 2 }); }}>
+          + {L('topo.edit')}
+        </button>
+        <button type="button" className="btn btn--ghost topo__reset" onClick={reset}>{t('topo.resetLayout')}</button>
+      </div>
+      <TopoMenuView menu={menu} topo={topo} bounds={bounds} />
       <Legend />
     </div>
   );

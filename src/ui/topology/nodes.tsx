@@ -10,6 +10,8 @@ import { memo } from 'react';
 import type { HostInfo, IpvsServiceInfo, SegmentInfo } from '../../worker/protocol.ts';
 import { useT } from '../i18n/useT.ts';
 import { useApp } from '../store/index.ts';
+import type { TopoMenu } from '../store/types.ts';
+import { useL } from '../labs/text.ts';
 import { CheckerBadges, useVipsHere, VrrpBadge } from '../keepalived/KeepalivedBadges.tsx';
 import { wire, type Rect } from './layout.ts';
 
@@ -24,6 +26,21 @@ export type WireData = { nic: string; addr: string; slot: number; slots: number;
 export type WireEdge = Edge<WireData, 'wire'>;
 
 const EMPTY: readonly IpvsServiceInfo[] = [];
+
+/** The ⋯ button of a node: opens the topology's edit menu for it, next to the button. */
+function MenuButton({ kind, name }: { kind: 'host' | 'segment'; name: string }) {
+  const L = useL();
+  const label = L('topo.menu', { name });
+  return (
+    <button type="button" className="icon-btn node-menu nodrag" aria-label={label} title={label} aria-haspopup="menu" data-menu-for={name}
+      onClick={(e) => {
+        e.stopPropagation();
+        const topo = e.currentTarget.closest('.topo')?.getBoundingClientRect();
+        const r = e.currentTarget.getBoundingClientRect();
+        useApp.getState().setTopoMenu({ kind, name, x: r.left - (topo?.left ?? 0), y: r.bottom - (topo?.top ?? 0) + 2 } as TopoMenu);
+      }}>⋯</button>
+  );
+}
 
 export function RoleIcon({ role }: { role: string }) {
   const common = { width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': true, className: 'role-icon' } as const;
@@ -80,6 +97,7 @@ function HostBody({ host, gateway }: { host: HostInfo; gateway: boolean }) {
           <button type="button" className="icon-btn hn__term nodrag" aria-label={t('topo.openTerminal', { host: host.name })} title={t('topo.openTerminal', { host: host.name })}
             onClick={(e) => { e.stopPropagation(); openTerm(host.name, e.shiftKey || e.ctrlKey ? 'split' : 'auto'); }}>&gt;_</button>
         )}
+        <MenuButton kind="host" name={host.name} />
       </div>
       {!host.powered && <div className="hn__off">{t('topo.poweredOff')}</div>}
       <ul className="hn__nics">
@@ -126,6 +144,7 @@ export const SegmentNodeView = memo(function SegmentNodeView({ data }: NodeProps
       <span className="seg__name">{s.name}</span>
       <span className="seg__kind">{t(`seg.${s.kind}`)}</span>
       <span className="seg__nets">{s.nets.join('  ')}</span>
+      <MenuButton kind="segment" name={s.name} />
     </div>
   );
 });
