@@ -83,6 +83,9 @@ export function hopLabel(bytes: Uint8Array): { label: string; cls: ProtoClass; m
     const op = get16(bytes, o + 6);
     const spa = fmtIp(get32(bytes, o + 14)), tpa = fmtIp(get32(bytes, o + 24));
     const sha = fmtMac(get16(bytes, o + 8) * 4294967296 + get32(bytes, o + 10));
+    // A gratuitous ARP (sender = target address: keepalived's new master, an address coming up)
+    // says who has the address now; the failover is these frames.
+    if (spa === tpa) return { label: `ARP gratuitous ${spa} is-at ${sha}`, cls, macs };
     return { label: op === 1 ? `ARP who-has ${tpa}? tell ${spa}` : `ARP ${spa} is-at ${sha}`, cls, macs };
   }
   if (s.ipN === 0) return { label: s.ethType >= 0 ? `Ethernet 0x${s.ethType.toString(16)}` : 'Malformed', cls, macs };

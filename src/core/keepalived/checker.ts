@@ -480,6 +480,8 @@ export class HealthChecker {
   private result(ch: Checker, text: string): void {
     ch.last = text;
     ch.lastAt = this.host.now;
+    // status() changed: UIs showing the last result follow it.
+    this.host.net.changed('keepalived', this.host.id);
   }
 
   /** Open a connection for a check; `done` gets the socket or an error text. */

@@ -20,6 +20,17 @@ import './bench.css';
 /** Server colours: distinct from the protocol colours' meaning, readable on both themes. */
 export const SERVER_COLORS = ['#4c9dff', '#e8711e', '#2ea56b', '#d6589f', '#c9a227', '#a371f7', '#39b8c9', '#8b98a9'];
 
+/** A server's colour, the same in the form, the cards and the charts: by its name's rank. */
+function colorOf(name: string, names: readonly string[]): string {
+  const sorted = [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  return SERVER_COLORS[Math.max(0, sorted.indexOf(name)) % SERVER_COLORS.length];
+}
+
+/** Indexes of a run's servers in name order (the kernel lists the newest first; people read RS1 first). */
+function byName<T extends { name: string }>(xs: readonly T[]): number[] {
+  return xs.map((_, i) => i).sort((a, b) => xs[a].name.localeCompare(xs[b].name, undefined, { numeric: true }));
+}
+
 interface ServiceOption { key: string; director: string; vip: string; port: number; sched: string; flags: string; servers: { name: string; weight: number; fwd: string }[] }
 
 function useServices(): { options: ServiceOption[]; fallback: ServiceOption | null } {
@@ -55,8 +66,8 @@ function num(v: string, lo: number, hi: number): number {
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
 }
 
-function Field({ label, children, hint }: { label: string; children: React.ReactNode; hint?: string }) {
-  return <label className="bf" title={hint}><span className="bf__l">{label}</span>{children}</label>;
+function Field({ label, children, hint, wide }: { label: string; children: React.ReactNode; hint?: string; wide?: boolean }) {
+  return <label className={`bf${wide ? ' bf--wide' : ''}`} title={hint}><span className="bf__l">{label}</span>{children}</label>;
 }
 
 function LoadForm({ servers, disabled }: { servers: ServiceOption['servers']; disabled: boolean }) {
@@ -78,7 +89,7 @@ function LoadForm({ servers, disabled }: { servers: ServiceOption['servers']; di
           <Field label={t('bench.rate')}>{input('rate', 1, 500)}</Field>
           <Field label={t('bench.length')} hint={t('bench.lengthHint')}>{input('lengthMs', 0, 60_000, 10)}</Field>
           <Field label={t('bench.duration')}>{input('durationS', 1, 120)}</Field>
-          <Field label={t('bench.arrivals')}>
+          <Field label={t('bench.arrivals')} wide>
             <select className="bi" value={form.arrivals} disabled={disabled} onChange={(e) => set({ arrivals: e.target.value as BenchForm['arrivals'] })}>
               <option value="poisson">{t('bench.poisson')}</option>
               <option value="uniform">{t('bench.uniform')}</option>
@@ -91,11 +102,13 @@ function LoadForm({ servers, disabled }: { servers: ServiceOption['servers']; di
         <table className="bench__servers">
           <thead><tr><th /><th>{t('bench.weight')}</th><th title={t('bench.capacityHint')}>{t('bench.capacity')}</th><th>{t('bench.service')}</th></tr></thead>
           <tbody>
-            {servers.map((sv, i) => {
+            {byName(servers).map((j) => {
+              const sv = servers[j];
+              const i = byName(servers).indexOf(j);
               const f = form.servers[sv.name] ?? defaultServer(i);
               return (
                 <tr key={sv.name}>
-                  <th><span className="swatch" style={{ background: SERVER_COLORS[i % SERVER_COLORS.length] }} />{sv.name}</th>
+                  <th><span className="swatch" style={{ background: colorOf(sv.name, servers.map((x) => x.name)) }} />{sv.name}</th>
                   <td><input type="number" className="bi bi--s" min={0} max={256} aria-label={`${sv.name} ${t('bench.weight')}`} disabled={disabled}
                     value={f.weight ?? sv.weight} onChange={(e) => setServer(sv.name, { weight: num(e.target.value, 0, 256) }, i)} /></td>
                   <td><input type="number" className="bi bi--s" min={1} max={1000} aria-label={`${sv.name} ${t('bench.capacity')}`} disabled={disabled}
@@ -158,8 +171,9 @@ function rateSeries(samples: readonly Sample[], i: number): [number, number][] {
 }
 
 function seriesOf(run: BenchRunState, pick: (s: Sample, i: number) => number): Series[] {
+  const names = run.servers.map((x) => x.name);
   return run.servers.map((sv, i) => ({
-    name: sv.name, color: SERVER_COLORS[i % SERVER_COLORS.length],
+    name: sv.name, color: colorOf(sv.name, names),
     points: run.samples.map((s) => [s.t / 1e6, pick(s, i)] as [number, number]),
     dashed: (run.samples[0]?.servers[i]?.weight ?? 1) === 0,
   }));
@@ -168,7 +182,8 @@ function seriesOf(run: BenchRunState, pick: (s: Sample, i: number) => number): S
 const Charts = memo(function Charts({ run, drain }: { run: BenchRunState; drain: { label: string; at: number } | null }) {
   const t = useT();
   const xMax = run.planned / 1e6;
-  const rates = run.servers.map((sv, i) => ({ name: sv.name, color: SERVER_COLORS[i % SERVER_COLORS.length], points: rateSeries(run.samples, i) }));
+  const names = run.servers.map((x) => x.name);
+  const rates = run.servers.map((sv, i) => ({ name: sv.name, color: colorOf(sv.name, names), points: rateSeries(run.samples, i) }));
   return (
     <div className="bench__charts" data-testid="bench-charts">
       <Chart title={t('bench.chart.requests')} unit={t('bench.perSecond')} series={rates} xMax={xMax} step={false} marker={drain} testId="chart-requests" />
@@ -184,6 +199,7 @@ function fmtMs(v: number): string { return v >= 100 ? v.toFixed(0) : v >= 10 ? v
 const RunCard = memo(function RunCard({ run, index, focused, t }: { run: BenchRunState; index: number; focused: boolean; t: TFn }) {
   const setFocus = useBench((s) => s.setFocus);
   const sum = run.summary;
+  const names = run.servers.map((x) => x.name);
   const pct = run.planned ? Math.min(100, (run.progress / run.planned) * 100) : 0;
   return (
     <div role="button" tabIndex={0} className={`runcard runcard--${run.status}${focused ? ' runcard--focus' : ''}`} onClick={() => setFocus(index)}
@@ -200,14 +216,14 @@ const RunCard = memo(function RunCard({ run, index, focused, t }: { run: BenchRu
       {sum && (
         <>
           <span className="share" aria-label={t('bench.share')}>
-            {sum.servers.map((s, i) => s.share > 0 && (
-              <span key={s.name} className="share__seg" style={{ width: `${s.share * 100}%`, background: SERVER_COLORS[i % SERVER_COLORS.length] }} title={`${s.name} ${(s.share * 100).toFixed(1)} %`} />
-            ))}
+            {byName(sum.servers).map((i) => { const s = sum.servers[i]; return s.share > 0 && (
+              <span key={s.name} className="share__seg" style={{ width: `${s.share * 100}%`, background: colorOf(s.name, names) }} title={`${s.name} ${(s.share * 100).toFixed(1)} %`} />
+            ); })}
           </span>
           <span className="runcard__nums">
-            {sum.servers.map((s, i) => (
-              <span key={s.name} data-server={s.name}><i className="swatch" style={{ background: SERVER_COLORS[i % SERVER_COLORS.length] }} />{s.name} <b data-testid={`conns-${run.sched}-${s.name}`}>{s.conns}</b></span>
-            ))}
+            {byName(sum.servers).map((i) => { const s = sum.servers[i]; return (
+              <span key={s.name} data-server={s.name}><i className="swatch" style={{ background: colorOf(s.name, names) }} />{s.name} <b data-testid={`conns-${run.sched}-${s.name}`}>{s.conns}</b></span>
+            ); })}
           </span>
           <span className="runcard__nums muted">p95 {fmtMs(sum.p95Ms)} ms{sum.failed ? ` · ${t('bench.failed', { n: sum.failed })}` : ''}</span>
         </>
@@ -220,15 +236,16 @@ const RunCard = memo(function RunCard({ run, index, focused, t }: { run: BenchRu
 function Focused({ run }: { run: BenchRunState }) {
   const t = useT();
   const req = useBench((s) => s.req);
-  const drain = req?.drain ? { at: req.drain.atS, label: `${req.drain.server} → weight 0` } : null;
+  const drain = req?.drain ? { at: req.drain.atS, label: t('bench.drainMarker', { server: req.drain.server }) } : null;
   const sum = run.summary;
+  const names = run.servers.map((x) => x.name);
   return (
     <section className="bench__focus" aria-label={t('bench.focus', { sched: run.sched })}>
       <header className="bench__focushead">
         <h3>{t('bench.focus', { sched: run.sched })}</h3>
         <span className="muted">{run.service}{run.origin && run.origin !== 'journal' ? ` · ${t('bench.fromGuide', { mode: run.origin.toUpperCase() })}` : ''}</span>
         <span className="bench__legend">
-          {run.servers.map((s, i) => <span key={s.name}><i className="swatch" style={{ background: SERVER_COLORS[i % SERVER_COLORS.length] }} />{s.name} <small className="muted">{s.dest} · {s.model.capacity}×{s.model.serviceMs} ms</small></span>)}
+          {byName(run.servers).map((i) => { const s = run.servers[i]; return <span key={s.name}><i className="swatch" style={{ background: colorOf(s.name, names) }} />{s.name} <small className="muted">{s.dest} · {s.model.capacity}×{s.model.serviceMs} ms</small></span>; })}
         </span>
       </header>
       <Charts run={run} drain={drain} />
@@ -236,14 +253,14 @@ function Focused({ run }: { run: BenchRunState }) {
         <table className="bench__sum">
           <thead><tr><th /><th>{t('bench.col.conns')}</th><th>{t('bench.col.share')}</th><th>{t('bench.col.mean')}</th><th>p95</th><th>{t('bench.col.maxActive')}</th><th>{t('bench.col.maxQueue')}</th></tr></thead>
           <tbody>
-            {sum.servers.map((s, i) => (
+            {byName(sum.servers).map((i) => { const s = sum.servers[i]; return (
               <tr key={s.name}>
-                <th><i className="swatch" style={{ background: SERVER_COLORS[i % SERVER_COLORS.length] }} />{s.name}</th>
+                <th><i className="swatch" style={{ background: colorOf(s.name, names) }} />{s.name}</th>
                 <td className="num">{s.conns}</td><td className="num">{(s.share * 100).toFixed(1)} %</td>
                 <td className="num">{fmtMs(s.meanMs)} ms</td><td className="num">{fmtMs(s.p95Ms)} ms</td>
                 <td className="num">{s.maxActive}</td><td className="num">{s.maxQueued}</td>
               </tr>
-            ))}
+            ); })}
           </tbody>
         </table>
       )}

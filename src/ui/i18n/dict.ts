@@ -224,6 +224,7 @@ export const en = {
   'ka.notInIpvs': 'removed from IPVS',
   'ka.noCheck': 'no checker',
   'ka.notYet': 'not checked yet',
+  'bench.drainMarker': '{server} → weight 0',
 } as const;
 
 export type MsgKey = keyof typeof en;
@@ -449,6 +450,7 @@ export const zh: Dict = {
   'ka.notInIpvs': '已从 IPVS 中移除',
   'ka.noCheck': '没有检查器',
   'ka.notYet': '尚未检查',
+  'bench.drainMarker': '{server} → 权重 0',
 };
 
 export type Lang = 'en' | 'zh';
