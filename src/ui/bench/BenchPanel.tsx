@@ -14,7 +14,7 @@ import { Expandable } from '../aux/Expandable.tsx';
 import { useT, type TFn } from '../i18n/useT.ts';
 import { useApp } from '../store/index.ts';
 import { Chart, type Series } from './Chart.tsx';
-import { ALL_SCHEDULERS, defaultServer, serviceKey, useBench, type BenchForm } from './benchStore.ts';
+import { ALL_SCHEDULERS, defaultServer, serviceKey, sortNames, useBench, type BenchForm } from './benchStore.ts';
 import './bench.css';
 
 /** Server colours: distinct from the protocol colours' meaning, readable on both themes. */
@@ -22,8 +22,7 @@ export const SERVER_COLORS = ['#4c9dff', '#e8711e', '#2ea56b', '#d6589f', '#c9a2
 
 /** A server's colour, the same in the form, the cards and the charts: by its name's rank. */
 function colorOf(name: string, names: readonly string[]): string {
-  const sorted = [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-  return SERVER_COLORS[Math.max(0, sorted.indexOf(name)) % SERVER_COLORS.length];
+  return SERVER_COLORS[Math.max(0, sortNames(names).indexOf(name)) % SERVER_COLORS.length];
 }
 
 /** Indexes of a run's servers in name order (the kernel lists the newest first; people read RS1 first). */

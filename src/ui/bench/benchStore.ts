@@ -47,6 +47,11 @@ export const DEFAULT_FORM: BenchForm = {
   persistence: 'configured', persistSec: 300, drain: '', drainAtS: 10, schedulers: DEFAULT_SCHEDULERS, service: null,
 };
 
+/** Server names in the order people read them (RS1 before RS2 before RS10). */
+export function sortNames(names: readonly string[]): string[] {
+  return [...names].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+}
+
 export function serviceKey(s: BenchServiceRef): string { return `${s.director}|${s.vip}|${s.port}`; }
 export function parseServiceKey(k: string | null): BenchServiceRef | null {
   if (!k) return null;
@@ -78,7 +83,8 @@ let current: { id: number; off: () => void } | null = null;
 export function buildRequest(form: BenchForm, preset: string, journal: BenchRequest['source']['journal'], servers: readonly string[]): BenchRequest {
   const models: Record<string, ServerModel> = {};
   const weights: Record<string, number> = {};
-  servers.forEach((name, i) => {
+  // Defaults go by name order, as the form lists the servers (the kernel's list is newest first).
+  sortNames(servers).forEach((name, i) => {
     const s = form.servers[name] ?? defaultServer(i);
     models[name] = { capacity: Math.max(1, Math.round(s.capacity)), serviceMs: Math.max(0.1, s.serviceMs) };
     if (s.weight !== null && s.weight >= 0) weights[name] = Math.round(s.weight);
