@@ -230,7 +230,7 @@ export class LabSession implements LabSessionApi {
         this.procs.step(p);
         this.steps++;
         any = true;
-        if (out && (this.steps & 63) === 0 && out()) { this.procs.reap(); return 'budget'; }
+        if (out && (this.steps & 7) === 0 && out()) { this.procs.reap(); return 'budget'; }
       }
       this.procs.reap();
       if (!any) return 'idle';

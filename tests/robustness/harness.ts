@@ -10,6 +10,7 @@
 import { createLab } from '../../src/core/lab/presets.ts';
 import { installPackage } from '../../src/core/services/packages.ts';
 import { LabSession } from '../../src/shell/session.ts';
+import { stopwatch } from './clock.ts';
 
 export const FUZZ_PACKAGES = ['ipvsadm', 'keepalived', 'tcpdump', 'traceroute', 'conntrack-tools', 'nano', 'vim-enhanced'];
 
@@ -19,7 +20,7 @@ export interface LineOutcome {
   readonly status: number;
   readonly out: string;
   readonly err: string;
-  /** Real milliseconds runLine took. */
+  /** Real milliseconds runLine took (clock.ts: the lab's share on a busy machine). */
   readonly ms: number;
   /** The runner's guards pressed Ctrl-C. */
   readonly interrupted: boolean;
@@ -41,11 +42,11 @@ class Capture {
   outN = 0;
   errN = 0;
   interrupted = false;
-  interruptedAt = 0;
-  reset(): void { this.out = this.err = ''; this.outN = this.errN = 0; this.interrupted = false; this.interruptedAt = 0; }
+  sinceInterrupt: ReturnType<typeof stopwatch> | null = null;
+  reset(): void { this.out = this.err = ''; this.outN = this.errN = 0; this.interrupted = false; this.sinceInterrupt = null; }
   add(which: 'out' | 'err', s: string): void {
     if (which === 'out') {
-      if (s === '^C\n' && !this.interrupted) { this.interrupted = true; this.interruptedAt = performance.now(); }
+      if (s === '^C\n' && !this.interrupted) { this.interrupted = true; this.sinceInterrupt = stopwatch(); }
       this.outN += s.length;
       if (this.out.length < CAP) this.out += s.slice(0, CAP - this.out.length);
     } else {
@@ -76,9 +77,9 @@ export class FuzzLab {
     const procs = this.session.procs;
     const step = procs.step.bind(procs);
     procs.step = (p) => {
-      const t = performance.now();
+      const t = stopwatch();
       step(p);
-      const d = performance.now() - t;
+      const d = t.ms();
       if (d > this.maxStep) this.maxStep = d;
     };
   }
@@ -106,7 +107,7 @@ export class FuzzLab {
     };
     let status = -1;
     let thrown: string | null = null;
-    const t0 = performance.now();
+    const t0 = stopwatch();
     try {
       status = this.session.runLine(h, line);
     } catch (e) {
@@ -114,11 +115,11 @@ export class FuzzLab {
     } finally {
       console.error = orig;
     }
-    const t1 = performance.now();
+    const ms = t0.ms();
     this.current = '';
     return {
-      host: h, line, status, out: this.cap.out, err: this.cap.err, ms: t1 - t0, interrupted: this.cap.interrupted,
-      afterInterruptMs: this.cap.interrupted ? t1 - this.cap.interruptedAt : 0, maxStepMs: this.maxStep, crashes, thrown,
+      host: h, line, status, out: this.cap.out, err: this.cap.err, ms, interrupted: this.cap.interrupted,
+      afterInterruptMs: this.cap.sinceInterrupt?.ms() ?? 0, maxStepMs: this.maxStep, crashes, thrown,
     };
   }
 }

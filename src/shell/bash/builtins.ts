@@ -1320,7 +1320,8 @@ def('kill', (sh, argv) => {
   let sig = 15;
   let i = 0;
   if (args[0] === '-s' || args[0] === '-n') {
-    const s = sigByName(args[1] ?? '');
+    if (args[1] === undefined) { err(sh, 'kill', `${args[0]}: option requires an argument`); return 1; }
+    const s = sigByName(args[1]);
     if (s === undefined) { err(sh, 'kill', `${args[1]}: invalid signal specification`); return 1; }
     sig = s; i = 2;
   } else if (/^-./.test(args[0]) && args[0] !== '--') {
@@ -1676,6 +1677,11 @@ def('history', (sh, argv) => {
   const args = argv.slice(1);
   if (args[0] === '-c') { sh.history.length = 0; return 0; }
   if (args[0] === '-d') {
+    if (args[1] === undefined) {
+      err(sh, 'history', '-d: option requires an argument');
+      sh.errOut('history: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\n');
+      return 2;
+    }
     const n = Number(args[1]);
     if (!Number.isInteger(n) || n < 1 || n > sh.history.length) { err(sh, 'history', `${args[1]}: history position out of range`); return 1; }
     sh.history.splice(n - 1, 1);

@@ -190,6 +190,49 @@ function hasQ(q: number[] | null, a: number, b: number): boolean {
   return false;
 }
 
+/**
+ * Limits of one expansion, where a real shell would have run out of memory long before a
+ * browser tab does: the characters of a word (`x=$x$x` in a loop) and the number of fields
+ * (`a+=("${a[@]}")` in a loop). Past them, bash's xmalloc failure ends the command line.
+ * `echo $(yes | head -c 10000000)` (5 million fields) still works.
+ */
+export const MAX_WORD = 32 * 1024 * 1024;
+export const MAX_FIELDS = 6_000_000;
+/** Fields of one "$@" / "${a[@]}" (each costs far more than a split word). */
+export const MAX_LIST_FIELDS = 1_000_000;
+
+/** Characters built so far; more than BIG_FIELD of them is worth a tick. */
+function checkSize(sh: Interp, fb: Fields): number {
+  let n = fb.s.length;
+  for (const f of fb.done) n += f.s.length;
+  if (n > MAX_WORD) sh.expError(`xrealloc: cannot allocate ${n + 1} bytes`, true);
+  return n;
+}
+
+/** Fields longer than this are split in slices, with a tick between them (`echo $(cat 10MB)`). */
+const BIG_FIELD = 1 << 18;
+
+/** The whole field is one unquoted expansion and IFS is the default (blank runs delimit). */
+function isWholeDefaultSplit(f: Field, ifs: string): boolean {
+  const rg = f.regions;
+  return ifs === ' \t\n' && !f.qmarks && !!rg && rg.length === 2 && rg[0] === 0 && rg[1] === f.s.length && !f.s.includes(CTLESC);
+}
+
+/**
+ * splitField for a huge field of that kind: the same fields, a slice at a time (cut at a
+ * blank), yielding between slices so that Ctrl-C and the other terminals get in.
+ */
+function* splitBig(sh: Interp, s: string, out: string[]): Run<void> {
+  const blank = /[ \t\n]+/;
+  for (let i = 0; i < s.length;) {
+    let j = Math.min(s.length, i + BIG_FIELD);
+    while (j < s.length && !isIfsWs(s[j])) j++;
+    for (const x of s.slice(i, j).split(blank)) if (x !== '') out.push(x);
+    i = j;
+    yield* sh.tick();
+  }
+}
+
 /** Split one field on IFS within its regions (dash's ifsbreakup). */
 function splitField(f: Field, ifs: string, out: string[]): void {
   const s = f.s;
@@ -197,8 +240,8 @@ function splitField(f: Field, ifs: string, out: string[]): void {
     if (s !== '' || f.qmarks) out.push(s);
     return;
   }
-  let start = 0;
   const rg = f.regions;
+  let start = 0;
   for (let r = 0; r < rg.length; r += 2) {
     let p = Math.max(rg[r], start);
     const end = rg[r + 1];
@@ -237,10 +280,19 @@ export function* expandWords(sh: Interp, words: readonly Word[]): Run<string[]> 
       if (w.plain !== undefined) { out.push(w.plain); continue; }
       const fb = new Fields();
       yield* addParts(sh, fb, w.parts, false, 'word');
+      if (checkSize(sh, fb) > BIG_FIELD || fb.done.length > 16384) yield* sh.tick();
       const raw: string[] = [];
       const ifs = sh.ifs();
-      for (const f of fb.finish()) splitField(f, ifs, raw);
-      for (const r of raw) globOrStrip(sh, r, out);
+      for (const f of fb.finish()) {
+        if (f.s.length > BIG_FIELD && isWholeDefaultSplit(f, ifs)) yield* splitBig(sh, f.s, raw);
+        else splitField(f, ifs, raw);
+      }
+      let n = 0;
+      for (const r of raw) {
+        globOrStrip(sh, r, out);
+        if (++n % 16384 === 0) yield* sh.tick();
+      }
+      if (out.length > MAX_FIELDS) sh.expError(`xrealloc: cannot allocate ${out.length * 8} bytes`, true);
     }
   }
   return out;
@@ -278,6 +330,7 @@ export function* expandString(sh: Interp, w: Word, assign = false): Run<string> 
   if (w.plain !== undefined && !(assign && w.plain.includes('~'))) return w.plain;
   const fb = new Fields();
   yield* addParts(sh, fb, w.parts, false, assign ? 'assign' : 'string');
+  if (checkSize(sh, fb) > BIG_FIELD || fb.done.length > 16384) yield* sh.tick();
   const fs = fb.finish();
   if (fs.length === 1) return stripCtl(fs[0].s);
   return fs.map((f) => stripCtl(f.s)).join(' ');
@@ -367,7 +420,7 @@ function isAtLike(p: ParamPart): boolean {
   return !!p.index && p.index.text.trim() === '@';
 }
 
-function emit(fb: Fields, pv: PV, inDq: boolean, mode: Mode, sh: Interp): void {
+function* emit(fb: Fields, pv: PV, inDq: boolean, mode: Mode, sh: Interp): Run<void> {
   const quotedCtx = inDq || mode === 'string' || mode === 'assign';
   if (!pv.multi) {
     const v = pv.v ?? '';
@@ -385,10 +438,12 @@ function emit(fb: Fields, pv: PV, inDq: boolean, mode: Mode, sh: Interp): void {
     if (quotedCtx) fb.quoted(vs.join(' ')); else fb.exp(vs.join(' '));
     return;
   }
-  vs.forEach((v, i) => {
+  if (fb.done.length + vs.length > MAX_LIST_FIELDS) sh.expError(`xrealloc: cannot allocate ${(fb.done.length + vs.length) * 8} bytes`, true);
+  for (let i = 0; i < vs.length; i++) {
     if (i > 0) fb.hardBreak(inDq);
-    if (inDq) fb.quoted(v); else fb.exp(v);
-  });
+    if (inDq) fb.quoted(vs[i]); else fb.exp(vs[i]);
+    if ((i & 16383) === 16383) yield* sh.tick();
+  }
 }
 
 /** The value(s) a parameter reference names, before any operator. */
@@ -438,7 +493,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
   if (p.op === '' && !p.index && !p.length && !p.indirect && p.name !== '@' && p.name !== '*') {
     const v = sh.special(p.name);
     if (v === undefined && sh.opts.nounset) sh.unbound(/^[0-9]/.test(p.name) ? '$' + p.name : p.name);
-    emit(fb, { multi: false, v }, inDq, mode, sh);
+    yield* emit(fb, { multi: false, v }, inDq, mode, sh);
     return;
   }
   let pv: PV;
@@ -447,7 +502,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
       // ${!prefix*} / ${!prefix@}
       const names = sh.vars.all().map(([n]) => n).filter((n) => n.startsWith(p.name));
       pv = { multi: true, vs: names, star: p.arg.text === '*' };
-      emit(fb, pv, inDq, mode, sh);
+      yield* emit(fb, pv, inDq, mode, sh);
       return;
     }
     if (p.index && (p.index.text.trim() === '@' || p.index.text.trim() === '*')) {
@@ -471,9 +526,9 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
   }
 
   if (p.length) {
-    if (pv.multi) { emit(fb, { multi: false, v: String(pv.vs.length) }, inDq, mode, sh); return; }
+    if (pv.multi) { yield* emit(fb, { multi: false, v: String(pv.vs.length) }, inDq, mode, sh); return; }
     if (pv.v === undefined && sh.opts.nounset) sh.unbound(p.name);
-    emit(fb, { multi: false, v: String(strlen(pv.v ?? '')) }, inDq, mode, sh);
+    yield* emit(fb, { multi: false, v: String(strlen(pv.v ?? '')) }, inDq, mode, sh);
     return;
   }
 
@@ -490,11 +545,11 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
   }
   switch (op) {
     case '':
-      emit(fb, pv, inDq, mode, sh);
+      yield* emit(fb, pv, inDq, mode, sh);
       return;
     case '-': case ':-': {
       if (op === '-' ? isUnset : isNull) { yield* addParts(sh, fb, p.arg!.parts, inDq, mode === 'word' || mode === 'pattern' ? 'arg' : mode); return; }
-      emit(fb, pv, inDq, mode, sh);
+      yield* emit(fb, pv, inDq, mode, sh);
       return;
     }
     case '+': case ':+': {
@@ -507,10 +562,10 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
         const v = yield* expandString(sh, p.arg!, true);
         if (p.indirect || !/^[A-Za-z_]/.test(p.name)) sh.expError(`$${p.name}: cannot assign in this way`, false);
         sh.assignFromExpansion(p.name, v, p.index);
-        emit(fb, { multi: false, v }, inDq, mode, sh);
+        yield* emit(fb, { multi: false, v }, inDq, mode, sh);
         return;
       }
-      emit(fb, pv, inDq, mode, sh);
+      yield* emit(fb, pv, inDq, mode, sh);
       return;
     }
     case '?': case ':?': {
@@ -519,19 +574,19 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
         const nm = /^[0-9]+$/.test(p.name) ? p.name : p.name;
         sh.expError(`${nm}: ${msg}`, true);
       }
-      emit(fb, pv, inDq, mode, sh);
+      yield* emit(fb, pv, inDq, mode, sh);
       return;
     }
     case '#': case '##': case '%': case '%%': {
       const pat = p.arg ? yield* expandPattern(sh, p.arg) : '';
       const f = (s: string) => op[0] === '#' ? removePrefix(s, pat, op === '##') : removeSuffix(s, pat, op === '%%');
-      emit(fb, mapPV(pv, f), inDq, mode, sh);
+      yield* emit(fb, mapPV(pv, f), inDq, mode, sh);
       return;
     }
     case '/': case '//': case '/#': case '/%': {
       const pat = p.arg ? yield* expandPattern(sh, p.arg) : '';
       const rep = p.arg2 ? yield* expandString(sh, p.arg2) : '';
-      emit(fb, mapPV(pv, (s) => replacePattern(s, pat, rep, op)), inDq, mode, sh);
+      yield* emit(fb, mapPV(pv, (s) => replacePattern(s, pat, rep, op)), inDq, mode, sh);
       return;
     }
     case ':': {
@@ -547,16 +602,16 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
           if (o < 0) o += vs.length;
           else if (o === 0) o = 0;
         } else if (o < 0) o += vs.length;
-        if (o < 0 || o > vs.length) { emit(fb, { multi: true, vs: [], star: pv.star }, inDq, mode, sh); return; }
+        if (o < 0 || o > vs.length) { yield* emit(fb, { multi: true, vs: [], star: pv.star }, inDq, mode, sh); return; }
         if (len !== undefined && len < 0) sh.expError(`${len}: substring expression < 0`, false);
         const res = len === undefined ? vs.slice(o) : vs.slice(o, o + len);
-        emit(fb, { multi: true, vs: res, star: pv.star }, inDq, mode, sh);
+        yield* emit(fb, { multi: true, vs: res, star: pv.star }, inDq, mode, sh);
         return;
       }
       const s = pv.v ?? '';
       const chars = [...s];
       let o = off < 0 ? chars.length + off : off;
-      if (o < 0 || o > chars.length) { emit(fb, { multi: false, v: '' }, inDq, mode, sh); return; }
+      if (o < 0 || o > chars.length) { yield* emit(fb, { multi: false, v: '' }, inDq, mode, sh); return; }
       let e = chars.length;
       if (len !== undefined) {
         if (len < 0) {
@@ -565,7 +620,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
         } else e = Math.min(chars.length, o + len);
       }
       o = Math.max(0, o);
-      emit(fb, { multi: false, v: chars.slice(o, e).join('') }, inDq, mode, sh);
+      yield* emit(fb, { multi: false, v: chars.slice(o, e).join('') }, inDq, mode, sh);
       return;
     }
     case '^': case '^^': case ',': case ',,': case '~': case '~~': {
@@ -577,7 +632,7 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
         if (all) return op[0] === '~' ? [...s].map(conv).join('') : conv(s);
         return conv(s[0]) + s.slice(1);
       };
-      emit(fb, mapPV(pv, f), inDq, mode, sh);
+      yield* emit(fb, mapPV(pv, f), inDq, mode, sh);
       return;
     }
     case '@': {
@@ -594,8 +649,8 @@ function* addParam(sh: Interp, fb: Fields, p: ParamPart, inDq: boolean, mode: Mo
         case 'a': f = () => sh.attrFlags(p.name); break;
         default: sh.expError(`${p.raw ?? '${' + p.name + '@' + t + '}'}: bad substitution`, false);
       }
-      if (isUnset && !pv.multi) { emit(fb, pv, inDq, mode, sh); return; }
-      emit(fb, mapPV(pv, f), inDq, mode, sh);
+      if (isUnset && !pv.multi) { yield* emit(fb, pv, inDq, mode, sh); return; }
+      yield* emit(fb, mapPV(pv, f), inDq, mode, sh);
       return;
     }
   }

@@ -64,3 +64,11 @@ describe('found by the fuzzer', () => {
     expect(r.done).toBe(true);
   });
 });
+
+describe('found by the fuzzer: shutdown', () => {
+  it('a delay past any printable date is a parse error, not an internal error', () => {
+    const k = new SysKit('nat');
+    expect(k.run('RS2', ['shutdown', '99999999999999999999', '+0'])).toMatchObject({ status: 1, stderr: 'Failed to parse time specification: 99999999999999999999\n' });
+    expect(k.host('RS2').powered).toBe(true);
+  });
+});

@@ -133,7 +133,11 @@ function* shutdownMain(ctx: CmdContext): Co<number> {
   const when = pos[0] ?? '+1';
   let delay: number;
   if (when === 'now') delay = 0;
-  else if (/^\+?\d+$/.test(when)) delay = Number(when.replace('+', '')) * 60 * SEC;
+  else if (/^\+?\d+$/.test(when)) {
+    delay = Number(when.replace('+', '')) * 60 * SEC;
+    // systemd parses into a 64-bit µs value; far beyond any date we can print anyway.
+    if (h.net.epochUs + h.now + delay > 8.64e18) { ctx.stderr.write(`Failed to parse time specification: ${when}\n`); return 1; }
+  }
   else if (/^\d{1,2}:\d{2}$/.test(when)) {
     const [hh, mm] = when.split(':').map(Number);
     if (hh > 23 || mm > 59) { ctx.stderr.write(`Failed to parse time specification: ${when}\n`); return 1; }
