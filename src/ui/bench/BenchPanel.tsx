@@ -305,11 +305,10 @@ export default function BenchPanel() {
               : <button type="button" className="btn btn--small btn--accent" disabled={!chosen || form.schedulers.length === 0} onClick={() => void start(servers.map((s) => s.name))}>{t('bench.run')}</button>}
             {expand}
           </header>
-          <p className="bench__explain muted">{t('bench.explain')}</p>
           <div className="bench__body">
             <LoadForm servers={servers} disabled={running} />
             <div className="bench__results">
-              {runs.length === 0 ? <p className="muted bench__empty">{t('bench.empty')}</p> : (
+              {runs.length === 0 ? <div className="bench__empty"><p>{t('bench.empty')}</p><p className="muted">{t('bench.explain')}</p></div> : (
                 <>
                   <div className="bench__cards" role="group" aria-label={t('bench.compare')}>
                     {runs.map((r, i) => r && <RunCard key={r.sched} run={r} index={i} focused={i === focus} t={t} />)}

@@ -46,7 +46,7 @@ export const useModes = create<ModesState>()((set, get) => ({
 }));
 
 const ROW_H = 15;
-const HEAD_H = 32;
+const HEAD_H = 40;
 
 const FWD_FLAG: Record<string, string> = { nat: '-m', dr: '-g', tun: '-i', fullnat: '--fullnat' };
 
@@ -60,7 +60,7 @@ const DiagramSvg = memo(function DiagramSvg({ r, layout, sel, onPick, width }: {
 }) {
   const n = r.lanes.length;
   // Room for the outer lanes' names and addresses (centred on the lane).
-  const pad = Math.min(48, width / (2 * n));
+  const pad = Math.min(46, width / (n + 0.5));
   const x = (name: string) => {
     const i = r.lanes.findIndex((l) => l.name === name);
     return pad + (i * (width - 2 * pad)) / Math.max(1, n - 1);
@@ -69,10 +69,11 @@ const DiagramSvg = memo(function DiagramSvg({ r, layout, sel, onPick, width }: {
   const h = HEAD_H + total * ROW_H + 6;
   return (
     <svg width={width} height={h} className="mdiag" role="img" aria-label={`${r.mode} flow`}>
-      {r.lanes.map((l) => (
+      {r.lanes.map((l, i) => (
         <g key={l.name} transform={`translate(${x(l.name)},0)`}>
           <text y={11} textAnchor="middle" className={`mdiag__host mdiag__host--${l.role}`}>{l.name}</text>
-          <text y={23} textAnchor="middle" className="mdiag__addr">{l.addr}</text>
+          {/* Addresses alternate between two lines when the lanes are too close for them side by side. */}
+          <text y={(width - 2 * pad) / Math.max(1, n - 1) < 92 && i % 2 ? 33 : 23} textAnchor="middle" className="mdiag__addr">{l.addr}</text>
           <line y1={HEAD_H - 4} y2={h} className="mdiag__lane" />
         </g>
       ))}
