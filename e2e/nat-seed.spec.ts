@@ -72,7 +72,7 @@ test.describe('the seed NAT lab', () => {
     await expect(table.locator('tr', { hasText: '192.168.137.200:80' }).locator('td').last()).toHaveText('5');
 
     // The scheduler tab explains each choice.
-    await page.getByRole('tab', { name: 'Scheduler' }).click();
+    await page.getByRole('tab', { name: 'Scheduler', exact: true }).click();
     await expect(page.getByRole('region', { name: 'Scheduler' })).toContainText('rr');
     await expect(page.getByRole('region', { name: 'Scheduler' })).toContainText('192.168.137.130:80');
   });

@@ -13,7 +13,8 @@ export function inline(s: string, key = ''): ReactNode[] {
   let i = 0;
   for (const m of s.matchAll(INLINE)) {
     if (m.index > last) out.push(s.slice(last, m.index));
-    if (m[1] !== undefined) out.push(<code key={`${key}c${i++}`}>{m[1]}</code>);
+    // Short code (a command, a key) stays on one line; a long path may wrap.
+    if (m[1] !== undefined) out.push(<code key={`${key}c${i++}`} className={m[1].length <= 28 ? 'nw' : undefined}>{m[1]}</code>);
     else out.push(<strong key={`${key}b${i++}`}>{m[2]}</strong>);
     last = m.index + m[0].length;
   }

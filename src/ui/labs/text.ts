@@ -18,7 +18,7 @@ export const L_EN = {
   'side.tab.guide': 'Guide',
   'side.tab.problems': 'Problems',
   'side.tab.challenge': 'Challenge',
-  'side.tab.playground': 'Schedulers',
+  'side.tab.playground': 'Playground',
 
   'guide.pick': 'Guided labs',
   'guide.pickHint': 'Pick a guide: each step explains what to do and why, and turns green by itself when the lab really is in that state — whatever commands you use.',
@@ -216,7 +216,7 @@ export const L_ZH: Record<LKey, string> = {
   'side.tab.guide': '指导',
   'side.tab.problems': '问题',
   'side.tab.challenge': '挑战',
-  'side.tab.playground': '调度算法',
+  'side.tab.playground': '算法演练',
 
   'guide.pick': '实验指导',
   'guide.pickHint': '选一个指导:每一步都会说明做什么、为什么这样做;只要实验环境真的达到了那个状态,这一步就会自动变绿——用什么命令都可以。',
