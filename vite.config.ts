@@ -44,6 +44,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     environment: 'node',
+    // One fixed fast-check seed for every property test (tests/robustness/fuzz.ts).
+    setupFiles: ['tests/robustness/setup.ts'],
     testTimeout: 60_000,
   },
 });

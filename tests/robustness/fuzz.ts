@@ -34,7 +34,7 @@ export const BUDGET = {
   'cmd.bash-syntax': 4_000,
   'cmd.parser': 10_000,
   // lab operations with invariants after every step (runs are sequences; BUDGET counts steps)
-  'lab.ops': 2_400,
+  'lab.ops': 5_000,
 } as const;
 export type BudgetKey = keyof typeof BUDGET;
 
