@@ -118,6 +118,8 @@ export class World {
   readonly nicHost = new Map<number, number>();
   observed = 0;
   topoVersion = 0;
+  /** The hosts with a shell the page knows about: id → name. */
+  shells = new Map<number, string>();
   topoDirty = true;
   ipvsDirty = true;
   readonly unsubscribe: () => void;
@@ -468,6 +470,7 @@ export class LabEngine {
     w.topoDirty = false;
     const timing = { origin: globalThis.performance?.timeOrigin ?? 0, init: t0, built: this.host.now() };
     const shells = w.session.shellHosts();
+    w.shells = new Map(shells.map((h) => [w.lab.host(h)?.id ?? -1, h]));
     if (rec) {
       for (const h of shells) {
         const busy = w.session.busy(h);
@@ -749,7 +752,18 @@ export class LabEngine {
       w.topoDirty = false;
       w.mapNics();
       w.topoVersion++;
-      this.host.post({ t: 'topology', topology: topologySnapshot(w.lab, w.topoVersion), shells: w.session.shellHosts() });
+      const shells = w.session.shellHosts();
+      this.host.post({ t: 'topology', topology: topologySnapshot(w.lab, w.topoVersion), shells });
+      // A machine added to the lab: its console shows the login prompt; a renamed one shows
+      // its new name at once when its shell is idle (bash redraws \h at the next prompt anyway).
+      const names = new Map<number, string>();
+      for (const h of shells) {
+        const id = w.lab.host(h)?.id ?? -1;
+        names.set(id, h);
+        const was = w.shells.get(id);
+        if (was === undefined || (was !== h && !w.session.busy(h))) this.host.post({ t: 'prompt', host: h, prompt: w.session.prompt(h) });
+      }
+      w.shells = names;
       // A NIC capture point may now mean another NIC id.
       if (this.pointSpec.kind === 'nic') this.configureView(w);
     }

@@ -10,7 +10,7 @@ import { labClient } from '../labClient.ts';
 import { useApp } from '../store/index.ts';
 import { termFontSize, XTERM_THEMES } from '../theme.ts';
 import type { ShellPort } from './lineDiscipline.ts';
-import { preloadXterm, terminals } from './registry.ts';
+import { preloadXterm, terminals, type HostRef } from './registry.ts';
 import type { XtermView } from './xtermView.ts';
 
 // The editor (CodeMirror) is its own chunk, fetched the first time vi or nano runs.
@@ -44,31 +44,33 @@ function loadHistory(preset: string, host: string): string[] {
   try { return JSON.parse(localStorage.getItem(HISTORY_KEY(preset, host)) ?? '[]') as string[]; } catch { return []; }
 }
 
-function portFor(host: string): ShellPort {
+/** The shell of a machine, by its current name (a rename on the topology changes `ref.name`). */
+function portFor(ref: HostRef): ShellPort {
   const c = labClient();
   return {
     enter: (text) => {
-      terminals.setBusy(host, true);
-      return c.ask({ q: 'enter', host, text }).then((r) => { if (r.more) terminals.setBusy(host, false); return r; });
+      terminals.setBusy(ref.name, true);
+      return c.ask({ q: 'enter', host: ref.name, text }).then((r) => { if (r.more) terminals.setBusy(ref.name, false); return r; });
     },
-    complete: (line, cursor) => c.ask({ q: 'complete', host, line, cursor }),
-    stdin: (text) => c.send({ t: 'stdin', host, text }),
-    interrupt: () => c.send({ t: 'interrupt', host }),
+    complete: (line, cursor) => c.ask({ q: 'complete', host: ref.name, line, cursor }),
+    stdin: (text) => c.send({ t: 'stdin', host: ref.name, text }),
+    interrupt: () => c.send({ t: 'interrupt', host: ref.name }),
   };
 }
 
-async function makeView(host: string): Promise<XtermView> {
+async function makeView(ref: HostRef): Promise<XtermView> {
+  const host = ref.name;
   const mod = await preloadXterm();
   const st = useApp.getState();
   const preset = st.preset ?? 'lab';
   return mod.createView({
     host,
-    port: portFor(host),
+    port: portFor(ref),
     history: loadHistory(preset, host),
     theme: XTERM_THEMES[st.theme],
     fontSize: termFontSize(st.fontScale),
     onHistory: (h) => { try { localStorage.setItem(HISTORY_KEY(preset, host), JSON.stringify(h.slice(-200))); } catch { /* full */ } },
-    onFocus: () => { if (useApp.getState().activeTerm !== host) useApp.getState().focusTerm(host); },
+    onFocus: () => { if (useApp.getState().activeTerm !== ref.name) useApp.getState().focusTerm(ref.name); },
   });
 }
 

@@ -138,6 +138,8 @@ export class LineDiscipline {
       // The shell's first prompt is the one already on screen: keep what the user typed.
       if (same) return;
     }
+    // A new prompt while one waits with nothing typed (the machine was renamed): redraw it in place.
+    if (this.state === 'prompt' && this.editor.buf === '' && !this.more.length && !this.queue) { this.write(this.editor.hide() + this.editor.lead); this.tail = this.editor.lead; }
     this.mainPrompt = p;
     this.more = [];
     this.stdinLine = '';

@@ -13,8 +13,12 @@ type Op = { k: 'out'; data: string } | { k: 'prompt'; prompt: string } | { k: 'c
 /** A command (vi, nano) wants the editor on a file, in place of this host's terminal. */
 export interface EditRequest { host: string; path: string; content: string; mode: 'vi' | 'nano'; target?: EditTarget }
 
+/** A terminal's machine, by its current name (a rename changes it in place). */
+export interface HostRef { name: string }
+
 interface Entry {
   readonly host: string;
+  readonly ref: HostRef;
   /** A prompt has come from the shell (or a provisional one was shown). */
   prompted: boolean;
   ops: Op[];
@@ -45,7 +49,7 @@ class TerminalRegistry {
   private entry(host: string): Entry {
     const key = host.toLowerCase();
     let e = this.entries.get(key);
-    if (!e) this.entries.set(key, (e = { host, prompted: false, ops: [], opsBytes: 0, view: null, creating: null, busy: false }));
+    if (!e) this.entries.set(key, (e = { host, ref: { name: host }, prompted: false, ops: [], opsBytes: 0, view: null, creating: null, busy: false }));
     return e;
   }
 
@@ -123,7 +127,10 @@ class TerminalRegistry {
     const e = this.entries.get(a);
     if (!e || a === b || this.entries.has(b)) return;
     this.entries.delete(a);
+    e.ref.name = to;
     this.entries.set(b, { ...e, host: to });
+    const ed = this.edits.get(a);
+    if (ed) { this.edits.delete(a); this.edits.set(b, { ...ed, host: to }); }
   }
 
   setBusy(host: string, busy: boolean): void {
@@ -134,10 +141,10 @@ class TerminalRegistry {
   }
 
   /** Show `host`'s terminal inside `el`; returns a detach function. */
-  async attach(host: string, el: HTMLElement, make: (host: string) => Promise<XtermView>): Promise<() => void> {
+  async attach(host: string, el: HTMLElement, make: (host: HostRef) => Promise<XtermView>): Promise<() => void> {
     const e = this.entry(host);
     if (!e.view) {
-      e.creating ??= make(host);
+      e.creating ??= make(e.ref);
       const v = await e.creating;
       if (!e.view) {
         e.view = v;
