@@ -45,7 +45,8 @@ export interface BenchRequest {
   readonly drain: { readonly server: string; readonly atS: number } | null;
 }
 
-export type RunStatus = 'waiting' | 'running' | 'done' | 'error';
+/** 'stopped': the student stopped the bench before this run finished (set by the page). */
+export type RunStatus = 'waiting' | 'running' | 'done' | 'error' | 'stopped';
 
 export interface BenchRunState {
   readonly sched: string;

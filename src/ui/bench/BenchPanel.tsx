@@ -273,6 +273,7 @@ function Focused({ run }: { run: BenchRunState }) {
 export default function BenchPanel() {
   const t = useT();
   const { options, fallback } = useServices();
+  const otherServices = useApp((s) => Object.values(s.ipvs.tables).some((x) => x.length > 0));
   const form = useBench((s) => s.form);
   const setForm = useBench((s) => s.setForm);
   const runs = useBench((s) => s.runs);
@@ -297,7 +298,7 @@ export default function BenchPanel() {
                 </select>
               </label>
             ) : fallback ? (
-              <span className="bench__note">{t('bench.noService', { vip: `${fallback.vip}:${fallback.port}` })}</span>
+              <span className="bench__note">{t(otherServices ? 'bench.noTcp' : 'bench.noService', { vip: `${fallback.vip}:${fallback.port}` })}</span>
             ) : <span className="bench__note">{t('bench.unavailable')}</span>}
             <span className="bench__spacer" />
             {running

@@ -151,6 +151,8 @@ export const useBench = create<BenchState>()((set, get) => ({
       auxClient().send({ t: 'cancel', id: current.id });
       current.off();
       current = null;
+      // What was not finished stays on screen as far as it got.
+      set((s) => ({ runs: s.runs.map((r) => (r && (r.status === 'running' || r.status === 'waiting') ? { ...r, status: 'stopped' } : r)) }));
     }
     set({ running: false });
   },

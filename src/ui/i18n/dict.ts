@@ -225,6 +225,8 @@ export const en = {
   'ka.noCheck': 'no checker',
   'ka.notYet': 'not checked yet',
   'bench.drainMarker': '{server} → weight 0',
+  'bench.status.stopped': 'stopped',
+  'bench.noTcp': 'The bench loads TCP virtual services only (not FWM or UDP): it configures a copy of this lab as the guide does (TCP {vip}, RS1 and RS2).',
 } as const;
 
 export type MsgKey = keyof typeof en;
@@ -451,6 +453,8 @@ export const zh: Dict = {
   'ka.noCheck': '没有检查器',
   'ka.notYet': '尚未检查',
   'bench.drainMarker': '{server} → 权重 0',
+  'bench.status.stopped': '已停止',
+  'bench.noTcp': '压测只支持 TCP 虚拟服务（不支持 FWM 和 UDP）：会按实验指导的做法配置一份本实验的副本（TCP {vip}，RS1 和 RS2）。',
 };
 
 export type Lang = 'en' | 'zh';
