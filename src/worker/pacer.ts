@@ -17,9 +17,12 @@ export class Pacer {
     this.rAnchor = realNow;
   }
 
-  /** Where the virtual clock should be at real time `realNow` (ms). */
+  /**
+   * Where the virtual clock should be at real time `realNow` (ms), in whole µs: the clock
+   * stays an integer, so the journal's times are (a saved or shared lab is validated so).
+   */
   target(realNow: number): number {
-    return this.vAnchor + Math.max(0, realNow - this.rAnchor) * 1000;
+    return Math.floor(this.vAnchor + Math.max(0, realNow - this.rAnchor) * 1000);
   }
 
   /** Virtual time `sim` corresponds to real time `realNow` from now on. */
