@@ -211,6 +211,8 @@ export class LabEngine {
   /** Messages that arrived while the lab was being restored (from storage). */
   private waiting: ToWorker[] | null = null;
   private saveWanted = false;
+  /** Autosaves wait for this (the save a link replaces is moved aside first). */
+  private saveGate: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly host: EngineHost) {
     this.pacer = new Pacer(0, host.now());
@@ -390,12 +392,18 @@ export class LabEngine {
     this.labKey = Persist.validKey(msg.labKey) ? msg.labKey : null;
     if (msg.link !== undefined) {
       const r = decodeShare(msg.link, { presets: PRESET_NAMES });
-      if (!r.ok) { this.init(msg.preset, undefined, { from: 'link', error: r.error, events: 0 }); return; }
+      if (!r.ok) {
+        // A fresh lab, whose autosave must not silently replace the student's: that one can be undone.
+        const key = this.labKey;
+        if (key) this.saveGate = this.persist.store().then((s) => s?.reset(key)).catch(() => {});
+        this.init(msg.preset, undefined, { from: 'link', error: r.error, events: 0 });
+        return;
+      }
       const key = r.value.lab && Persist.validKey(r.value.lab) ? r.value.lab : r.value.preset;
       this.labKey = this.labKey ? key : null;
-      this.startFrom(r.value, 'link');
       // The opened link becomes this lab's autosave (the one it replaces can be undone).
-      if (this.labKey) void this.persist.store().then((s) => s?.importFile(shareToJson(r.value))).catch(() => {});
+      if (this.labKey) this.saveGate = this.persist.store().then((s) => s?.importFile(shareToJson(r.value))).catch(() => {});
+      this.startFrom(r.value, 'link');
       return;
     }
     if (msg.journal?.length) { this.init(msg.preset, msg.journal, { from: 'saved', events: msg.journal.length }); return; }
@@ -529,7 +537,7 @@ export class LabEngine {
     const key = this.labKey;
     if (!key || !this.persist.available || !this.live) return;
     const share = this.share();
-    void this.persist.autosave(key, share).then((ok) => {
+    void this.saveGate.then(() => this.persist.autosave(key, share)).then((ok) => {
       if (ok) this.host.post({ t: 'saved', events: share.journal.length, storage: this.persist.kind });
     });
   }
@@ -540,6 +548,7 @@ export class LabEngine {
     if (!key || !store) return { ok: false, error: 'Saving is not available in this browser window (no storage).', storage: 'none' };
     const storage = this.persist.kind;
     const now = this.host.wallClock?.() ?? 0;
+    await this.saveGate;
     await store.flush();
     switch (op.op) {
       case 'snapshots':

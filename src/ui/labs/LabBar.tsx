@@ -174,7 +174,7 @@ export default memo(function LabBar() {
         {pop === 'lab' && <LabPop onClose={close} />}
       </div>
       <span className="labbar__saved small" title={saved ? L('bar.savedTitle', { storage: saved.storage }) : undefined} data-testid="saved">
-        {saved ? `✓ ${L('bar.saved')}` : ''}
+        {saved ? <>✓<span className="sr-only"> {L('bar.saved')}</span></> : ''}
       </span>
     </div>
   );

@@ -12,6 +12,9 @@ import type { PlaygroundOp, PlaygroundState } from '../../worker/protocol.ts';
 import { labClient } from '../labClient.ts';
 import { useBi, useL } from './text.ts';
 
+/** "(0*256+1)/1 = 1" and "(0×256+1)/1 = 1" say the same. */
+const same = (x: string) => x.replace(/[×*\s]/g, '');
+
 const ORDER: readonly SchedulerName[] = ['rr', 'wrr', 'lc', 'wlc', 'sed', 'nq', 'sh', 'dh', 'mh', 'lblc', 'lblcr', 'fo', 'ovf'];
 
 const PickView = memo(function PickView({ p }: { p: Pick }) {
@@ -24,14 +27,18 @@ const PickView = memo(function PickView({ p }: { p: Pick }) {
       </div>
       {p.rows.length > 0 && (
         <table className="pick__rows">
-          <thead><tr><th>{L('pg.name')}</th><th className="num">W</th><th className="num">Act</th><th className="num">InAct</th><th>{L('pg.formula')}</th><th>{L('pg.figure')}</th></tr></thead>
+          <thead><tr><th>{L('pg.name')}</th><th className="num">W</th><th className="num">Act</th><th className="num">InAct</th><th>{L('pg.formula')}</th></tr></thead>
           <tbody>
-            {p.rows.map((r) => (
-              <tr key={r.dest} className={r.chosen ? 'on' : undefined}>
-                <td>{r.chosen ? '▶ ' : ''}{r.name}</td><td className="num">{r.weight}</td><td className="num">{r.active}</td><td className="num">{r.inactive}</td>
-                <td><code>{r.expr ?? ''}</code></td><td><code>{r.kernel ?? ''}</code></td>
-              </tr>
-            ))}
+            {p.rows.map((r) => {
+              // The kernel's own figure, when it says more than the formula does ("bucket 191", "weight 0 (quiesced)").
+              const kernel = r.kernel && same(r.kernel) !== same(r.expr ?? '') ? r.kernel : null;
+              return (
+                <tr key={r.dest} className={r.chosen ? 'on' : undefined}>
+                  <td>{r.chosen ? '▶ ' : ''}{r.name}</td><td className="num">{r.weight}</td><td className="num">{r.active}</td><td className="num">{r.inactive}</td>
+                  <td><code>{r.expr ?? ''}</code>{kernel && <div className="pick__kernel" title={L('pg.figure')}>{L('pg.figure')}: <code>{kernel}</code></div>}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -9,7 +9,7 @@ export default function ProblemsPanel() {
   const open = findings.filter((f) => !f.resolved).length;
   return (
     <div className="problems">
-      <h2 className="side__h">{findings.length ? L('prob.count', { n: findings.length }) : L('side.tab.problems')}</h2>
+      <h2 className="side__h">{findings.length === 1 ? L('prob.count1') : findings.length ? L('prob.count', { n: findings.length }) : L('side.tab.problems')}</h2>
       {findings.length === 0 && <p className="muted small">{L('prob.none')}</p>}
       {findings.length > 0 && <p className="small muted" role="status">{open ? L('prob.open', { n: open }) : L('prob.allFixed')}</p>}
       <div className="problems__list">

@@ -39,11 +39,9 @@ export function labsReady(m: Extract<FromWorker, { t: 'ready' }>): void {
     if (key && params.get('lab') !== key) { params.set('lab', key); url.search = params.toString(); }
     history.replaceState(null, '', url.toString().replace(/#$/, ''));
   }
+  if (first) followGuideParam();
   const r = m.restored;
-  if (!r) {
-    if (first) followGuideParam();
-    return;
-  }
+  if (!r) return;
   if (!first) {
     // Another lab replaced the one on screen: forget what was shown of it.
     rowCache.reset(-1);
@@ -55,7 +53,6 @@ export function labsReady(m: Extract<FromWorker, { t: 'ready' }>): void {
   }
   if (r.error) {
     st.setBanner({ kind: 'error', key: r.from === 'link' ? 'msg.badLink' : 'msg.badSave', params: { error: r.error } });
-    if (first) followGuideParam();
     return;
   }
   const KEYS = { saved: 'msg.restoredSaved', link: 'msg.restoredLink', undo: 'msg.restoredUndo', snapshot: 'msg.restoredSnapshot', import: 'msg.restoredImport', reset: 'msg.reset' } as const;
@@ -64,10 +61,18 @@ export function labsReady(m: Extract<FromWorker, { t: 'ready' }>): void {
   if (r.from === 'link') st.setBanner({ kind: 'info', ...note });
 }
 
-/** `?guide=fwmark` (the picker's link to a guide of another lab): follow it once the lab is up. */
+/**
+ * `?guide=fwmark` (the picker's link to a guide of another lab): follow it once the lab is
+ * up (a restored lab keeps its state), then drop it from the URL so a reload does not
+ * start it again.
+ */
 function followGuideParam(): void {
-  const id = new URLSearchParams(location.search).get('guide');
-  if (!id || !/^[a-z0-9-]{1,64}$/.test(id)) return;
+  const params = new URLSearchParams(location.search);
+  const id = params.get('guide');
+  if (id === null) return;
+  params.delete('guide');
+  history.replaceState(null, '', `${location.pathname}?${params.toString()}${location.hash}`);
+  if (!/^[a-z0-9-]{1,64}$/.test(id)) return;
   labClient().send({ t: 'guide', id });
   useApp.getState().openSide('guide');
 }

@@ -15,3 +15,10 @@ it('every English string has a Chinese one with the same placeholders', async ()
     expect(ph(L_ZH[k]), k).toBe(ph(L_EN[k]));
   }
 });
+
+it('the codec\'s errors read in Chinese in the banner', async () => {
+  const { formatL } = await import('./text.ts');
+  expect(formatL('zh', 'msg.badLink', { error: 'This lab link is broken or incomplete (it may have been cut off when it was copied).' }))
+    .toBe('这个实验链接已损坏或不完整（可能是复制时被截断了）。已改为打开一个全新的实验。');
+  expect(formatL('en', 'msg.badLink', { error: 'This lab link is too long to open.' })).toBe('This lab link is too long to open. A fresh lab was opened instead.');
+});

@@ -69,6 +69,7 @@ export const L_EN = {
 
   'prob.none': 'No problem found in the traffic so far. When a frame shows a classic LVS mistake (a real server answering ARP for the VIP, ip_forward off on a NAT director, a wrong gateway, …), it is listed here and marked in the packet list.',
   'prob.count': '{n} problems found',
+  'prob.count1': '1 problem found',
   'prob.open': '{n} open',
   'prob.fixed': 'fixed',
   'prob.frame': 'frame {n}',
@@ -149,7 +150,7 @@ export const L_EN = {
   'topo.unplug': 'Pull the cable of {dev}',
   'topo.plug': 'Plug the cable of {dev} back in',
   'topo.connect': 'Connect {dev} to…',
-  'topo.disconnect': 'nothing (unplugged from any network)',
+  'topo.disconnect': 'no network',
   'topo.removeHost': 'Remove this machine',
   'topo.addHost': 'Add a machine…',
   'topo.addSegment': 'Add a network…',
@@ -222,7 +223,7 @@ export const L_ZH: Record<LKey, string> = {
   'guide.pickHint': '选一个指导:每一步都会说明做什么、为什么这样做;只要实验环境真的达到了那个状态,这一步就会自动变绿——用什么命令都可以。',
   'guide.forThis': '适用于当前实验',
   'guide.others': '其他实验中的指导',
-  'guide.openIn': '在 {lab} 中打开',
+  'guide.openIn': '在 {lab}中打开',
   'guide.start': '开始',
   'guide.steps': '{n} 步',
   'guide.minutes': '约 {n} 分钟',
@@ -267,6 +268,7 @@ export const L_ZH: Record<LKey, string> = {
 
   'prob.none': '到目前为止,流量中没有发现问题。一旦某一帧暴露出典型的 LVS 配置错误(真实服务器应答了 VIP 的 ARP、NAT 调度器没开 ip_forward、网关配错……),就会列在这里,并在数据包列表中标出。',
   'prob.count': '发现 {n} 个问题',
+  'prob.count1': '发现 1 个问题',
   'prob.open': '{n} 个未解决',
   'prob.fixed': '已修复',
   'prob.frame': '第 {n} 帧',
@@ -347,7 +349,7 @@ export const L_ZH: Record<LKey, string> = {
   'topo.unplug': '拔掉 {dev} 的网线',
   'topo.plug': '重新插上 {dev} 的网线',
   'topo.connect': '把 {dev} 接到…',
-  'topo.disconnect': '不接任何网络',
+  'topo.disconnect': '不接入任何网络',
   'topo.removeHost': '删除这台机器',
   'topo.addHost': '添加机器…',
   'topo.addSegment': '添加网络…',
@@ -397,17 +399,50 @@ export const L_ZH: Record<LKey, string> = {
   'msg.restoredSnapshot': '已回滚到快照(重放了 {n} 条输入)。',
   'msg.restoredImport': '已导入实验(重放了 {n} 条输入)。',
   'msg.reset': '实验已从头开始。点“撤销重置”可以找回原来的实验。',
-  'msg.badLink': '{error} 已改为打开一个全新的实验。',
-  'msg.badSave': '无法读取你保存的实验({error})。已改为打开一个全新的实验。',
+  'msg.badLink': '{error}已改为打开一个全新的实验。',
+  'msg.badSave': '无法读取你保存的实验:{error}已改为打开一个全新的实验。',
   'msg.snapshotSaved': '已保存快照“{name}”。',
   'msg.dismiss': '关闭',
 };
 
+/**
+ * The share codec's and the saved-lab store's sentences (src/share, src/persist: English
+ * only), in Chinese for the banner. Unknown sentences stay as they are.
+ */
+const ZH_ERRORS: readonly [RegExp, string][] = [
+  [/^This lab link is broken or incomplete/, '这个实验链接已损坏或不完整(可能是复制时被截断了)。'],
+  [/^This lab link is too long to open/, '这个实验链接太长,无法打开。'],
+  [/^This lab link was made by a newer version/, '这个实验链接是由更新版本的实验生成的。'],
+  [/^This lab link holds more than a lab may/, '这个实验链接包含的内容超出了允许的大小(64 KB)。'],
+  [/^This lab link or file is not valid \((.*)\)\.$/, '这个实验链接或文件无效($1)。'],
+  [/^This lab link or file is not valid/, '这个实验链接或文件无效。'],
+  [/^This file is not a saved lab/, '这个文件不是保存的实验。'],
+  [/^This file is too large to be a saved lab/, '这个文件太大,不可能是保存的实验。'],
+  [/^This lab is too long to share as a link/, '这个实验太长,无法生成分享链接;请改为导出到文件。'],
+  [/^Saving is not available/, '这个浏览器窗口无法保存(没有可用的存储)。'],
+  [/^There is nothing to undo/, '没有可以撤销的操作。'],
+  [/^That snapshot can no longer be read/, '这个快照已无法读取。'],
+];
+
+export function zhError(s: string): string {
+  for (const [re, zh] of ZH_ERRORS) {
+    const m = re.exec(s);
+    if (m) return zhPunct(zh.replace('$1', m[1] ?? ''));
+  }
+  return s;
+}
+
 export type LFn = (key: LKey, params?: Record<string, string | number>) => string;
 
 export function formatL(lang: 'en' | 'zh', key: LKey, params?: Record<string, string | number>): string {
-  let s: string = (lang === 'zh' ? L_ZH : L_EN)[key] ?? L_EN[key];
-  if (params) for (const [k, v] of Object.entries(params)) s = s.replaceAll(`{${k}}`, String(v));
+  let s: string = lang === 'zh' ? zhPunct(L_ZH[key] ?? L_EN[key]) : L_EN[key];
+  if (params) {
+    for (const [k, v] of Object.entries(params)) {
+      // An {error} from the share codec or the store is English: say it in Chinese too.
+      const text = lang === 'zh' && k === 'error' ? zhError(String(v)) : String(v);
+      s = s.replaceAll(`{${k}}`, text);
+    }
+  }
   return s;
 }
 

@@ -20,6 +20,9 @@ import { useL } from '../labs/text.ts';
 
 const AnimLayer = lazy(() => import('../anim/AnimLayer.tsx'));
 
+/** Room at the top for the zoom controls and the Edit / Reset layout buttons, so no node hides under them. */
+const FIT = { padding: { top: '46px', bottom: '14px', left: '14px', right: '14px' } } as const;
+
 function buildNodes(topo: TopologySnapshot, saved: SavedLayout, current: Map<string, AppNode>, ipvsRows: (h: string) => number): AppNode[] {
   const auto = autoLayout(topo, ipvsRows, (h) => current.get(hostId(h))?.measured?.height);
   const out: AppNode[] = [];
@@ -122,7 +125,7 @@ export default function Topology() {
     });
     if (!moved) return;
     setNodes(next as AppNode[]);
-    requestAnimationFrame(() => flow.current?.fitView({ padding: 0.1 }));
+    requestAnimationFrame(() => flow.current?.fitView(FIT));
   }, []);
 
   const onNodesChange = useCallback((changes: NodeChange<AppNode>[]) => {
@@ -169,7 +172,7 @@ export default function Topology() {
     custom.current = false;
     const ipvs = useApp.getState().ipvs;
     setNodes(buildNodes(topo, {}, new Map(), (h) => (ipvs.tables[h] ?? []).reduce((a, s) => a + 1 + s.dests.length, 0)));
-    requestAnimationFrame(() => flow.current?.fitView({ padding: 0.12 }));
+    requestAnimationFrame(() => flow.current?.fitView(FIT));
   }, [topo, preset]);
 
   return (
@@ -184,7 +187,7 @@ export default function Topology() {
         onNodeContextMenu={onNodeContextMenu} onPaneContextMenu={onPaneContextMenu}
         onInit={(inst) => { flow.current = inst; }}
         nodesConnectable={false} edgesFocusable={false} elementsSelectable
-        fitView fitViewOptions={{ padding: 0.1 }} minZoom={0.25} maxZoom={2.5}
+        fitView fitViewOptions={FIT} minZoom={0.25} maxZoom={2.5}
         colorMode={theme} proOptions={{ hideAttribution: false }}
         onlyRenderVisibleElements={false}
       >
