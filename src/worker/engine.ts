@@ -216,7 +216,7 @@ export class LabEngine {
 
   constructor(private readonly host: EngineHost) {
     this.pacer = new Pacer(0, host.now());
-    this.labs = new LabsController((m) => host.post(m));
+    this.labs = new LabsController((m) => host.post(m), () => host.now());
     this.persist = new Persist(host.store);
   }
 

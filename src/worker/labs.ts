@@ -65,13 +65,14 @@ export class LabsController {
   private guideDirty = true;
   private lastGuideAt = -Infinity;
   private lastDetectAt = -Infinity;
+  private detectGap = DETECT_EVERY_MS;
   private readonly playground = new SchedulerPlayground();
   private challenge: { id: number; ch: Challenge } | null = null;
   private challengeSeq = 0;
   /** The last frame a challenge was made of (the next one starts after it). */
   private askedUpTo = 0;
 
-  constructor(private readonly post: (m: FromWorker) => void) {}
+  constructor(private readonly post: (m: FromWorker) => void, private readonly clock: () => number = () => 0) {}
 
   // ---- binding to a lab ---------------------------------------------------------------------------
 
@@ -175,9 +176,14 @@ export class LabsController {
    */
   update(realNow: number, busy: boolean, force = false): void {
     if (!this.lab) return;
-    if (force || realNow - this.lastDetectAt >= DETECT_EVERY_MS || this.guideDirty) {
-      this.lastDetectAt = realNow;
+    if (force || this.guideDirty || realNow - this.lastDetectAt >= this.detectGap) {
+      const t0 = this.clock();
       this.detect();
+      const took = this.clock() - t0;
+      this.lastDetectAt = realNow;
+      // While a loop pours out frames, the detector gets at most about a seventh of the
+      // worker's time (it reads ~10 µs a frame): it falls behind and catches up at the prompt.
+      this.detectGap = busy ? Math.max(DETECT_EVERY_MS, took * 6) : DETECT_EVERY_MS;
     }
     if (force || this.guideDirty || (busy && realNow - this.lastGuideAt >= GUIDE_BUSY_EVERY_MS)) {
       this.guideDirty = false;
