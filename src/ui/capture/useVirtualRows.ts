@@ -55,13 +55,15 @@ export function useVirtualRows(rowH: number, count: number, offset = 0) {
     return () => { ro.disconnect(); cancelAnimationFrame(raf.current); };
   }, [measure]);
 
-  // New rows: keep following the tail if the user was at the bottom.
+  // New rows (or the same number renumbered: a new filter, a rebuilt lab): keep following
+  // the tail if the user was at the bottom, and fetch what is in view again.
+  const gen = useApp((s) => s.viewGen);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     if (stick.current) el.scrollTop = el.scrollHeight;
     measure();
-  }, [count, measure]);
+  }, [count, gen, measure]);
 
   const scrollToIndex = useCallback((i: number) => {
     const el = ref.current;
