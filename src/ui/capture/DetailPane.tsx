@@ -4,12 +4,14 @@
  * selects the innermost field it belongs to. Dropped frames and the lab's notes on the
  * frame are shown first, in words a student can act on.
  */
-import { memo, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { FieldNode, FrameDetail, LayerNode } from '../../worker/protocol.ts';
 import { useT } from '../i18n/useT.ts';
 import { labClient } from '../labClient.ts';
 import { useApp } from '../store/index.ts';
-import FindingCard from '../labs/Finding.tsx';
+
+// The detector's findings (and their strings) load only when a marked frame is selected.
+const FindingCard = lazy(() => import('../labs/Finding.tsx'));
 
 type Range = readonly [number, number];
 
@@ -129,7 +131,7 @@ export default function DetailPane() {
   return (
     <div className="detail">
       <div className="tree-wrap" role="region" aria-label={t('region.details')}>
-        {findings?.map((f) => <FindingCard key={f.id} f={f} compact />)}
+        {findings && findings.length > 0 && <Suspense fallback={null}>{findings.map((f) => <FindingCard key={f.id} f={f} compact />)}</Suspense>}
         {d.drop && <div className="banner banner--drop"><b>{t('cap.dropped')}</b> {d.drop}</div>}
         {d.notes.length > 0 && <div className="banner banner--note"><b>{t('cap.notes')}</b>{d.notes.map((n, i) => <div key={i}>{n}</div>)}</div>}
         {d.problems.length > 0 && <div className="banner banner--warn"><b>{t('cap.problems')}</b>{d.problems.map((n, i) => <div key={i}>{n}</div>)}</div>}

@@ -4,148 +4,24 @@
  * snapshots with rollback, export and import — with the autosave's state. Small on purpose
  * (it is in the lab page's first chunk); the panels it opens are lazy.
  */
-import { memo, useCallback, useEffect, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
-import type { PersistAnswer, SnapshotView } from '../../worker/protocol.ts';
-import { labClient } from '../labClient.ts';
+import { lazy, memo, Suspense, useCallback, useState } from 'react';
 import { useApp } from '../store/index.ts';
-import './labs.css';
-import { useL } from './text.ts';
 
-function Popover({ label, onClose, children }: { label: string; onClose(): void; children: ReactNode }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const down = (e: MouseEvent) => { if (ref.current && !ref.current.contains(e.target as Node) && !(e.target as Element).closest?.('[data-pop-toggle]')) onClose(); };
-    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
-    document.addEventListener('mousedown', down);
-    document.addEventListener('keydown', key);
-    ref.current?.querySelector<HTMLElement>('input, button')?.focus();
-    return () => { document.removeEventListener('mousedown', down); document.removeEventListener('keydown', key); };
-  }, [onClose]);
-  return <div className="pop" role="dialog" aria-label={label} ref={ref}>{children}</div>;
-}
+const SharePop = lazy(() => import('./LabPops.tsx').then((m) => ({ default: m.SharePop })));
+const LabPop = lazy(() => import('./LabPops.tsx').then((m) => ({ default: m.LabPop })));
 
-function download(text: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-function SharePop({ onClose }: { onClose(): void }) {
-  const L = useL();
-  const [link, setLink] = useState<{ url: string; chars: number } | null>(null);
-  const [err, setErr] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    const key = new URLSearchParams(location.search).get('lab') ?? useApp.getState().preset ?? 'nat';
-    const base = `${location.origin}${location.pathname}?lab=${encodeURIComponent(key)}`;
-    void labClient().ask({ q: 'share', base }).then((r) => { if (r.ok) setLink({ url: r.url, chars: r.chars }); else setErr(r.error); });
-  }, []);
-  useEffect(() => { input.current?.select(); }, [link]);
-  const copy = async () => {
-    if (!link) return;
-    try { await navigator.clipboard.writeText(link.url); } catch { input.current?.select(); document.execCommand?.('copy'); }
-    setCopied(true);
-  };
-  return (
-    <Popover label={L('bar.shareHeading')} onClose={onClose}>
-      <h2 className="pop__h">{L('bar.shareHeading')}</h2>
-      <p className="small muted">{L('bar.shareHint')}</p>
-      {err && <p className="bad small" role="alert">{err}</p>}
-      {link && <>
-        <input ref={input} className="pop__url" readOnly value={link.url} aria-label={L('bar.shareHeading')} data-testid="share-url" onFocus={(e) => e.target.select()} />
-        <div className="pop__row">
-          <button type="button" className="btn btn--small btn--accent" onClick={() => void copy()}>{copied ? `✓ ${L('bar.copied')}` : L('bar.copy')}</button>
-          <span className="small muted">{L('bar.chars', { n: link.chars.toLocaleString('en-US') })}</span>
-        </div>
-      </>}
-    </Popover>
-  );
-}
-
-function LabPop({ onClose }: { onClose(): void }) {
-  const L = useL();
-  const [snaps, setSnaps] = useState<readonly SnapshotView[]>([]);
-  const [canUndo, setCanUndo] = useState(false);
-  const [err, setErr] = useState<string | null>(null);
-  const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const ask = useCallback(async (op: Parameters<typeof persist>[0]) => persist(op), []);
-  const refresh = useCallback(async () => {
-    const r = await persist({ op: 'snapshots' });
-    if (!r.ok) { setErr(r.error ?? null); return; }
-    setSnaps(r.snapshots ?? []);
-    setCanUndo(!!r.canUndo);
-  }, []);
-  useEffect(() => { void refresh(); }, [refresh]);
-  const act = async (op: Parameters<typeof persist>[0], close = true) => {
-    setBusy(true);
-    setErr(null);
-    try {
-      const r = await ask(op);
-      if (!r.ok) { setErr(r.error ?? 'failed'); return r; }
-      if (close) onClose(); else await refresh();
-      return r;
-    } finally { setBusy(false); }
-  };
-  const onImport = async (e: ChangeEvent<HTMLInputElement>) => {
-    const f = e.target.files?.[0];
-    e.target.value = '';
-    if (!f) return;
-    const text = f.size > 4 * 1024 * 1024 ? '' : await f.text();
-    const r = await act({ op: 'import', text: text || '{}' }, false);
-    if (r?.ok && r.labKey && r.labKey !== new URLSearchParams(location.search).get('lab')) location.href = `?lab=${encodeURIComponent(r.labKey)}`;
-    else if (r?.ok) onClose();
-  };
-  const fmt = (ms: number) => { const d = new Date(ms); return Number.isFinite(d.getTime()) ? d.toLocaleString() : ''; };
-  return (
-    <Popover label={L('bar.lab')} onClose={onClose}>
-      <div className="pop__menu">
-        <button type="button" className="pop__item" disabled={busy} onClick={() => void act({ op: 'reset' })}>
-          <b>{L('bar.reset')}</b><span className="small muted">{L('bar.resetHint')}</span>
-        </button>
-        <button type="button" className="pop__item" disabled={busy || !canUndo} onClick={() => void act({ op: 'undo' })}>
-          <b>{L('bar.undo')}</b><span className="small muted">{L('bar.undoHint')}</span>
-        </button>
-        <div className="pop__row">
-          <button type="button" className="btn btn--small" disabled={busy} onClick={() => void ask({ op: 'export' }).then((r) => { if (r.file) download(r.file.text, r.file.name); else setErr(r.error ?? null); })}>{L('bar.export')}</button>
-          <label className="btn btn--small file-btn">
-            <input type="file" accept=".json,application/json" onChange={(e) => void onImport(e)} aria-label={L('bar.import')} />
-            {L('bar.import')}
-          </label>
-        </div>
-      </div>
-      <h3 className="pop__h3">{L('bar.snapshots')}</h3>
-      <form className="pop__row" onSubmit={(e) => { e.preventDefault(); const n = name.trim() || `snapshot ${snaps.length + 1}`; void act({ op: 'snapshot', name: n }, false).then((r) => { if (r?.ok) { setName(''); useApp.getState().setNotice({ key: 'msg.snapshotSaved', params: { name: n } }); } }); }}>
-        <input value={name} maxLength={80} placeholder={L('bar.snapshotName')} aria-label={L('bar.snapshotName')} onChange={(e) => setName(e.target.value)} />
-        <button type="submit" className="btn btn--small btn--accent" disabled={busy}>{L('bar.snapshotSave')}</button>
-      </form>
-      {snaps.length === 0 ? <p className="small muted">{L('bar.snapshotNone')}</p> : (
-        <ul className="snaps">
-          {[...snaps].reverse().map((s) => (
-            <li key={s.id}>
-              <span className="snaps__name">{s.name}</span>
-              <span className="small muted">{fmt(s.time)} · {L('bar.snapshotInfo', { n: s.events })}</span>
-              <button type="button" className="btn btn--small" disabled={busy} onClick={() => void act({ op: 'rollback', id: s.id })} aria-label={`${L('bar.rollback')}: ${s.name}`}>{L('bar.rollback')}</button>
-              <button type="button" className="icon-btn" disabled={busy} aria-label={L('bar.delete', { name: s.name })} title={L('bar.delete', { name: s.name })} onClick={() => void act({ op: 'deleteSnapshot', id: s.id }, false)}>×</button>
-            </li>
-          ))}
-        </ul>
-      )}
-      {err && <p className="bad small" role="alert">{err}</p>}
-    </Popover>
-  );
-}
-
-function persist(op: Extract<Parameters<ReturnType<typeof labClient>['ask']>[0], { q: 'persist' }>['op']): Promise<PersistAnswer> {
-  return labClient().ask({ q: 'persist', op });
-}
+/** This bar's few words (the rest of the guided-lab strings, labs/text.ts, load with the panels). */
+const W = {
+  en: { guide: 'Guide', guideTitle: 'Guided labs, problems found, challenge and scheduler playground', open: '{n} open', share: 'Share',
+    shareTitle: 'A link that rebuilds this lab exactly, in any browser', lab: 'Lab', labTitle: 'Reset, undo, snapshots, export and import',
+    saved: 'Saved', savedTitle: 'Every command is saved in this browser ({storage}); a reload brings the lab back.' },
+  zh: { guide: '指导', guideTitle: '实验指导、发现的问题、挑战模式和调度算法演练', open: '{n} 个未解决', share: '分享',
+    shareTitle: '生成一个链接，在任何浏览器中都能原样重建这个实验', lab: '实验', labTitle: '重置、撤销、快照、导出和导入',
+    saved: '已保存', savedTitle: '每条命令都保存在这个浏览器里（{storage}）；刷新页面后实验会恢复原样。' },
+} as const;
 
 export default memo(function LabBar() {
-  const L = useL();
+  const w = W[useApp((s) => s.lang)];
   const sideOpen = useApp((s) => s.sideOpen);
   const problems = useApp((s) => s.findings.filter((f) => !f.resolved).length);
   const saved = useApp((s) => s.saved);
@@ -155,26 +31,26 @@ export default memo(function LabBar() {
   const { openSide, closeSide } = useApp.getState();
   return (
     <div className="labbar">
-      <button type="button" className={`btn btn--small${sideOpen ? ' btn--on' : ''}`} aria-pressed={sideOpen} title={L('side.openTitle')}
+      <button type="button" className={`btn btn--small${sideOpen ? ' btn--on' : ''}`} aria-pressed={sideOpen} title={w.guideTitle}
         onClick={() => (sideOpen ? closeSide() : openSide())}>
         <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" className="ico"><path d="M2 3h5v10H2zM9 3h5v10H9z" /></svg>
-        {L('side.open')}
+        {w.guide}
       </button>
       {problems > 0 && (
-        <button type="button" className="btn btn--small btn--warn" onClick={() => openSide('problems')} aria-label={L('prob.open', { n: problems })}>⚠ {problems}</button>
+        <button type="button" className="btn btn--small btn--warn" onClick={() => openSide('problems')} aria-label={w.open.replace('{n}', String(problems))}>⚠ {problems}</button>
       )}
       <div className="pop-anchor">
-        <button type="button" className="btn btn--small" data-pop-toggle aria-expanded={pop === 'share'} title={L('bar.shareTitle')} disabled={!ready}
-          onClick={() => setPop(pop === 'share' ? null : 'share')}>{L('bar.share')}</button>
-        {pop === 'share' && <SharePop onClose={close} />}
+        <button type="button" className="btn btn--small" data-pop-toggle aria-expanded={pop === 'share'} title={w.shareTitle} disabled={!ready}
+          onClick={() => setPop(pop === 'share' ? null : 'share')}>{w.share}</button>
+        {pop === 'share' && <Suspense fallback={null}><SharePop onClose={close} /></Suspense>}
       </div>
       <div className="pop-anchor">
-        <button type="button" className="btn btn--small" data-pop-toggle aria-expanded={pop === 'lab'} title={L('bar.labTitle')} disabled={!ready}
-          onClick={() => setPop(pop === 'lab' ? null : 'lab')}>{L('bar.lab')} ▾</button>
-        {pop === 'lab' && <LabPop onClose={close} />}
+        <button type="button" className="btn btn--small" data-pop-toggle aria-expanded={pop === 'lab'} title={w.labTitle} disabled={!ready}
+          onClick={() => setPop(pop === 'lab' ? null : 'lab')}>{w.lab} ▾</button>
+        {pop === 'lab' && <Suspense fallback={null}><LabPop onClose={close} /></Suspense>}
       </div>
-      <span className="labbar__saved small" title={saved ? L('bar.savedTitle', { storage: saved.storage }) : undefined} data-testid="saved">
-        {saved ? <>✓<span className="sr-only"> {L('bar.saved')}</span></> : ''}
+      <span className="labbar__saved small" title={saved ? w.savedTitle.replace('{storage}', saved.storage) : undefined} data-testid="saved">
+        {saved ? <>✓<span className="sr-only"> {w.saved}</span></> : ''}
       </span>
     </div>
   );

@@ -5,7 +5,6 @@
  */
 import { lazy, Suspense, useCallback, useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { useApp } from '../store/index.ts';
-import { useL } from './text.ts';
 
 const SidePanel = lazy(() => import('./SidePanel.tsx'));
 const KEY = 'lvs-lab.sideWidth';
@@ -13,7 +12,7 @@ const KEY = 'lvs-lab.sideWidth';
 function clampW(px: number): number { return Math.round(Math.min(Math.max(px, 300), Math.max(320, window.innerWidth * 0.55))); }
 
 export default function SideArea() {
-  const L = useL();
+  const zh = useApp((s) => s.lang === 'zh');
   const open = useApp((s) => s.sideOpen);
   const ready = useApp((s) => s.ready);
   const ref = useRef<HTMLDivElement>(null);
@@ -40,7 +39,7 @@ export default function SideArea() {
   if (!open) return null;
   return (
     <>
-      <div className="split split--side" role="separator" aria-orientation="vertical" aria-label={L('side.resize')} tabIndex={0} onPointerDown={drag} onKeyDown={key} />
+      <div className="split split--side" role="separator" aria-orientation="vertical" aria-label={zh ? '调整指导面板宽度' : 'Resize the guide panel'} tabIndex={0} onPointerDown={drag} onKeyDown={key} />
       <div className="sidearea" ref={ref}>
         {ready ? <Suspense fallback={null}><SidePanel /></Suspense> : null}
       </div>

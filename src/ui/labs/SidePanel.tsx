@@ -5,7 +5,6 @@
 import { lazy, Suspense, type KeyboardEvent } from 'react';
 import { useApp } from '../store/index.ts';
 import type { SideTab } from '../store/types.ts';
-import './labs.css';
 import { useL } from './text.ts';
 
 const GuidePanel = lazy(() => import('./GuidePanel.tsx'));
