@@ -3,7 +3,7 @@
  * keys on its splitter; the width is kept in localStorage). The panel itself is a lazy chunk
  * and is only fetched once the lab is up.
  */
-import { lazy, Suspense, useCallback, useEffect, useRef, type KeyboardEvent, type PointerEvent } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { useApp } from '../store/index.ts';
 
 const SidePanel = lazy(() => import('./SidePanel.tsx'));
@@ -16,6 +16,15 @@ export default function SideArea() {
   const open = useApp((s) => s.sideOpen);
   const ready = useApp((s) => s.ready);
   const ref = useRef<HTMLDivElement>(null);
+  // The panel comes after the first prompt and the topology: typing first.
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    if (!ready || late) return;
+    const ric = (globalThis as { requestIdleCallback?: (f: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+    let id = 0;
+    if (ric) ric(() => setLate(true), { timeout: 1200 }); else id = window.setTimeout(() => setLate(true), 400);
+    return () => clearTimeout(id);
+  }, [ready, late]);
   useEffect(() => {
     const w = Number(localStorage.getItem(KEY));
     if (w > 0) ref.current?.style.setProperty('--side', `${clampW(w)}px`);
@@ -41,7 +50,7 @@ export default function SideArea() {
     <>
       <div className="split split--side" role="separator" aria-orientation="vertical" aria-label={zh ? '调整指导面板宽度' : 'Resize the guide panel'} tabIndex={0} onPointerDown={drag} onKeyDown={key} />
       <div className="sidearea" ref={ref}>
-        {ready ? <Suspense fallback={null}><SidePanel /></Suspense> : null}
+        {late ? <Suspense fallback={null}><SidePanel /></Suspense> : null}
       </div>
     </>
   );
