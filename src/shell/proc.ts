@@ -243,7 +243,11 @@ export class ProcTable {
     }
     if (r.done) { p.finish(r.value ?? 0); return; }
     const w = r.value;
-    if (w.kind === 'sim') { p.wait = w; p.cpuRun = 0; p.waits++; return; }
+    if (w.kind === 'sim') {
+      p.wait = w;
+      if (w.pty) { p.cpuRun++; this.ticks++; } else { p.cpuRun = 0; p.waits++; }
+      return;
+    }
     if (w.kind === 'tick') {
       p.cpuRun++;
       this.ticks++;

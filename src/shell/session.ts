@@ -20,11 +20,11 @@ import { HostFacade } from '../core/lab/api.ts';
 import { createLab } from '../core/lab/presets.ts';
 import type { Host } from '../core/net/host.ts';
 import { Shell } from './bash/shell.ts';
-import { FnOut, TermIn } from './bash/streams.ts';
+import { TermIn } from './bash/streams.ts';
 import { commandRegistry } from './commands/index.ts';
 import { ProcTable, type Proc } from './proc.ts';
 import type { InputEvent, LabSessionApi, PumpResult, TerminalSink, TopologyOp } from './sessionApi.ts';
-import type { Co, TtyApi } from './types.ts';
+import type { Co, OutStream, TtyApi } from './types.ts';
 import { applyTopology } from './topology.ts';
 
 /**
@@ -33,6 +33,40 @@ import { applyTopology } from './topology.ts';
  * virtual clock for the whole lab.
  */
 export const CPU_QUANTUM_US = 1000;
+
+/**
+ * A terminal's flow control: it takes PTY_RATE characters per second of virtual time, and a
+ * command more than PTY_BUFFER characters ahead waits, as a writer to a real pty blocks when
+ * the terminal cannot keep up. Ordinary output never fills the buffer; `cat /dev/zero` or
+ * `yes` on a terminal now run at the terminal's speed instead of flooding the page with
+ * gigabytes (which crashed the tab).
+ */
+export const PTY_RATE = 2 * 1024 * 1024;
+export const PTY_BUFFER = 256 * 1024;
+
+class Pty {
+  private busyUntil = 0;
+  constructor(private readonly now: () => number) {}
+  wrote(n: number): void { this.busyUntil = Math.max(this.busyUntil, this.now()) + (n * SEC) / PTY_RATE; }
+  /** Past the high-water mark (a full buffer), wait until it is half empty: waits long enough
+   * (64 ms) for the browser's pacer to honour them rather than skip them as a short gap. */
+  *drain(): Co<void> {
+    const full = (PTY_BUFFER * SEC) / PTY_RATE;
+    if (this.busyUntil - this.now() > full) yield { kind: 'sim', until: this.busyUntil - full / 2, pty: true };
+  }
+}
+
+/** One side (stdout or stderr) of a terminal, through its Pty. */
+class PtyOut implements OutStream {
+  readonly isTty = true;
+  constructor(private readonly fn: (s: string) => void, private readonly pty: Pty) {}
+  write(s: string): void {
+    if (!s) return;
+    this.fn(s);
+    this.pty.wrote(s.length);
+  }
+  *drain(): Co<void> { yield* this.pty.drain(); }
+}
 
 export interface SessionOptions {
   /** Virtual seconds a headless command may run before an automatic Ctrl-C (default 3600). */
@@ -103,8 +137,9 @@ export class LabSession implements LabSessionApi {
   }
 
   private newShell(t: HostTerm): void {
-    const out = new FnOut((s) => this.sink.output(t.key, s), true);
-    const err = new FnOut((s) => (this.sink.error ? this.sink.error(t.key, s) : this.sink.output(t.key, s)), true);
+    const pty = new Pty(() => this.lab.now);
+    const out = new PtyOut((s) => this.sink.output(t.key, s), pty);
+    const err = new PtyOut((s) => (this.sink.error ? this.sink.error(t.key, s) : this.sink.output(t.key, s)), pty);
     const tty: TtyApi = {
       cols: this.cols,
       rows: 24,

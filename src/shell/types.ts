@@ -8,6 +8,8 @@
  *             hundred steps, so `while true; do :; done` never freezes a tab.
  *  - `sim`:   "I need the simulated network to move" — resume when `ready()` is true or the
  *             virtual clock reaches `until` (curl waiting for a SYN/ACK, `sleep 5`, ping -i).
+ *             `pty: true` marks a writer held back by the terminal's flow control (it
+ *             counts as computing, not waiting, for the runaway guards).
  *  - `io`:    "I am blocked on a pipe" — only seen inside a pipeline, which runs its stages
  *             round-robin; it never reaches the driver.
  * A driver interrupts a coroutine with `gen.throw(new ShellSignal('INT'))` (Ctrl-C): the
@@ -24,7 +26,7 @@ export type Micros = number;
 
 export type Wait =
   | { readonly kind: 'tick' }
-  | { readonly kind: 'sim'; readonly until?: Micros; readonly ready?: () => boolean }
+  | { readonly kind: 'sim'; readonly until?: Micros; readonly ready?: () => boolean; readonly pty?: boolean }
   | { readonly kind: 'io' };
 
 export type Co<T> = Generator<Wait, T, void>;

@@ -13,7 +13,7 @@
  * Ctrl-C, and a journal of a session with a runaway replays to the same state.
  */
 import { describe, expect, it } from 'vitest';
-import { LabSession } from '../../src/shell/session.ts';
+import { LabSession, PTY_BUFFER, PTY_RATE } from '../../src/shell/session.ts';
 import { Pacer } from '../../src/worker/pacer.ts';
 import { SLICE_MS } from '../../src/worker/engine.ts';
 import { stopwatch } from './clock.ts';
@@ -125,6 +125,24 @@ describe('runaway input in a terminal (driven like the browser)', () => {
     L.drive(() => !L.s.busy('lvs') && !L.s.busy('RS1'), 200);
     expect([L.s.busy('lvs'), L.s.busy('RS1')]).toEqual([false, false]);
   });
+});
+
+describe('terminal flow control', () => {
+  for (const line of ['cat /dev/zero', 'yes', 'yes | head -c 1G', 'while true; do echo hello; done']) {
+    it(`\`${line}\` writes no faster than the terminal takes it (PTY_RATE per virtual second)`, () => {
+      let n = 0;
+      const s = LabSession.fromPreset('nat', { output: (_h, d) => { n += d.length; }, prompt: () => {} });
+      s.submit('lvs', line);
+      const v0 = s.lab.now;
+      for (let i = 0; i < 200; i++) s.pump(5, () => performance.now(), Infinity);
+      const virtualS = (s.lab.now - v0) / 1e6;
+      expect(n).toBeGreaterThan(PTY_BUFFER);
+      expect(n).toBeLessThanOrEqual(PTY_RATE * virtualS + PTY_BUFFER + 65536);
+      s.interrupt('lvs');
+      for (let i = 0; i < 10 && s.busy('lvs'); i++) s.pump(5, () => performance.now(), Infinity);
+      expect(s.busy('lvs')).toBe(false);
+    });
+  }
 });
 
 describe('runaway input through the headless runner', () => {
