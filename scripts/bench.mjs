@@ -15,11 +15,22 @@ execFileSync(join(root, 'node_modules', '.bin', 'esbuild'), [join(root, 'bench',
 const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', out], { stdio: 'inherit', env: process.env });
 if (r.status !== 0) process.exit(r.status ?? 1);
 const only = process.env.BENCH_ONLY;
+let built = false;
 if ((!only || only.split(',').some((o) => 'ui'.startsWith(o) || o.startsWith('ui'))) && existsSync(join(root, 'bench', 'ui.ts'))) {
   if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
     const u = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'ui.ts')], { stdio: 'inherit', cwd: root, env: process.env });
     if (u.status !== 0) process.exit(u.status ?? 1);
+    built = true;
   } else {
     console.error('[bench] chromium not found: ui.* figures skipped');
+  }
+}
+// The UI soak (bench/soak.ui.ts): 100,000 requests typed into the built app, heap of page and worker.
+if ((!only || only.split(',').some((o) => o.startsWith('soak_ui') || 'soak_ui'.startsWith(o) && o.length > 4)) && existsSync(join(root, 'bench', 'soak.ui.ts'))) {
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+    const u = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'bench', 'soak.ui.ts'), ...(built ? ['--no-build'] : [])], { stdio: 'inherit', cwd: root, env: process.env });
+    if (u.status !== 0) process.exit(u.status ?? 1);
+  } else {
+    console.error('[bench] chromium not found: soak_ui.* figures skipped');
   }
 }

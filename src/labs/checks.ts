@@ -622,7 +622,11 @@ const EVALUATORS = {
         lastWhy = [wrongSame.length && `${wrongSame.join(', ')} changed`, wrongChanged.length && `${wrongChanged.join(', ')} unchanged`, !encapOk && (c.encap === 'ipip' ? 'not encapsulated' : 'encapsulated')]
           .filter(Boolean).join('; ') + ` (frames ${p.no} → ${q.no})`;
       }
-      if (!tried) return res(false, `no frame went through ${c.host} yet${c.segment ? ` on ${c.segment}` : ''}`, `还没有帧经过 ${c.host}${c.segment ? `(${c.segment})` : ''}`);
+      if (!tried) {
+        const since = c.since !== 'guide' && (ctx.stepFrom ?? 1) > 1;
+        return res(false, `no frame went through ${c.host}${c.segment ? ` on ${c.segment}` : ''} ${since ? 'since this step began: send one now' : 'yet'}`,
+          `${since ? '这一步开始以后' : ''}还没有帧经过 ${c.host}${c.segment ? `(${c.segment})` : ''}${since ? ':现在发一个请求' : ''}`);
+      }
       return res(false, `through ${c.host}: ${lastWhy}`, `经过 ${c.host} 的帧:${lastWhy}`);
     });
   },
