@@ -171,15 +171,15 @@ export class Lab implements NetContext {
       return no;
     }
     const at = this.q.now + seg.latency;
-    if (single) {
-      const d = single;
-      this.q.at(at, () => this.deliver(d, frame, no, len));
-    } else {
-      const list = many!;
-      this.q.at(at, () => { for (const d of list) this.deliver(d, frame, no, len); });
-    }
+    if (single) this.q.call(at, this.deliverOne, single, frame, no, len);
+    else this.q.call(at, this.deliverMany, many!, frame, no, len);
     return no;
   }
+
+  private readonly deliverOne = (d: Dev, frame: EthernetRepr, no: number, len: number): void => this.deliver(d, frame, no, len);
+  private readonly deliverMany = (list: Dev[], frame: EthernetRepr, no: number, len: number): void => {
+    for (const d of list) this.deliver(d, frame, no, len);
+  };
 
   private deliver(d: Dev, frame: EthernetRepr, no: number, len: number): void {
     const h = this.hostById(d.hostId);

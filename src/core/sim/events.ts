@@ -6,6 +6,14 @@
  * event or by `advanceTo` when a caller (a `sleep`, the browser's real-time driver) asks for
  * it. Events with the same time run in the order they were scheduled, so a run is
  * reproducible. Timers can be cancelled in O(1) (lazy deletion).
+ *
+ * Two tiers, one order: events due before `horizon` live in a binary heap ordered by (time,
+ * scheduling sequence); later ones wait unsorted in buckets of BUCKET µs. When the heap runs
+ * dry the earliest bucket moves into it (its cancelled entries are simply dropped) and the
+ * horizon moves past it. Every heap entry is earlier than every bucketed one, so events run
+ * in exactly the order a single heap would give. The buckets keep the long timers that are
+ * re-armed on every packet (TCP's RTO and TIME_WAIT, IPVS's connection timeouts) out of the
+ * heap, which then holds only the next few milliseconds of traffic.
  */
 
 export type Micros = number;
@@ -15,7 +23,20 @@ export const SEC = 1_000_000;
 
 export interface Timer { readonly at: Micros; cancelled: boolean }
 
-interface Entry extends Timer { at: Micros; seq: number; fn: () => void; cancelled: boolean }
+/** Bucket width of the far tier, µs (a power of two; ~65 ms). */
+const BUCKET = 65536;
+
+/** A scheduled call: `fn(a, b, c, d)` (closures ignore the arguments). */
+class Entry implements Timer {
+  cancelled = false;
+  /** Waiting in a far bucket (not in the heap). */
+  far = false;
+  constructor(
+    readonly at: Micros, readonly seq: number,
+    readonly fn: (a: any, b: any, c: any, d: any) => void, // eslint-disable-line @typescript-eslint/no-explicit-any
+    readonly a: unknown, readonly b: unknown, readonly c: unknown, readonly d: unknown,
+  ) {}
+}
 
 export class EventQueue {
   private heap: Entry[] = [];
@@ -23,15 +44,45 @@ export class EventQueue {
   /** Cancelled entries still in the heap (lazy deletion); compacted when they dominate. */
   private cancelledCount = 0;
   private _now: Micros = 0;
+  /** Every heap entry is due before this; every bucketed one at or after it. */
+  private horizon: Micros = BUCKET;
+  /** Far tier: bucket index (time / BUCKET) → entries in scheduling order. */
+  private readonly far = new Map<number, Entry[]>();
+  /** Min-heap of the bucket indices present in `far`. */
+  private farKeys: number[] = [];
+  private farCount = 0;
+  private farCancelled = 0;
   /** Number of events run so far (a cheap progress counter for tests and benches). */
   ran = 0;
 
   get now(): Micros { return this._now; }
-  get size(): number { return this.heap.length; }
+  get size(): number { return this.heap.length + this.farCount; }
 
   /** Run `fn` at absolute virtual time `at` (clamped to now). */
   at(at: Micros, fn: () => void): Timer {
-    const e: Entry = { at: at < this._now ? this._now : at, seq: this.seq++, fn, cancelled: false };
+    return this.push(at, fn, undefined, undefined, undefined, undefined);
+  }
+
+  /**
+   * Run `fn(a, b, c, d)` at `at`: as `at(at, () => fn(a, b, c, d))` without allocating a
+   * closure (the per-frame deliveries use it).
+   */
+  call<A, B, C, D>(at: Micros, fn: (a: A, b: B, c: C, d: D) => void, a: A, b: B, c: C, d: D): Timer {
+    return this.push(at, fn, a, b, c, d);
+  }
+
+  /** Run `fn` after `delay` microseconds. */
+  after(delay: Micros, fn: () => void): Timer { return this.at(this._now + delay, fn); }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private push(at: Micros, fn: (a: any, b: any, c: any, d: any) => void, a: unknown, b: unknown, c: unknown, d: unknown): Entry {
+    const e = new Entry(at < this._now ? this._now : at, this.seq++, fn, a, b, c, d);
+    if (e.at < this.horizon) this.heapPush(e);
+    else this.farPush(e);
+    return e;
+  }
+
+  private heapPush(e: Entry): void {
     const h = this.heap;
     h.push(e);
     let i = h.length - 1;
@@ -41,18 +92,37 @@ export class EventQueue {
       h[i] = h[p]; i = p;
     }
     h[i] = e;
-    return e;
   }
 
-  /** Run `fn` after `delay` microseconds. */
-  after(delay: Micros, fn: () => void): Timer { return this.at(this._now + delay, fn); }
+  private farPush(e: Entry): void {
+    const k = Math.floor(e.at / BUCKET);
+    let list = this.far.get(k);
+    if (!list) {
+      list = [];
+      this.far.set(k, list);
+      const ks = this.farKeys;
+      ks.push(k);
+      let i = ks.length - 1;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (ks[p] <= k) break;
+        ks[i] = ks[p]; i = p;
+      }
+      ks[i] = k;
+    }
+    e.far = true;
+    list.push(e);
+    this.farCount++;
+  }
 
   cancel(t: Timer | null | undefined): void {
     if (!t || t.cancelled) return;
     t.cancelled = true;
     // Long timers (IPVS's 900 s ESTABLISHED, TCP's TIME_WAIT) are re-armed on every packet:
     // without compaction their cancelled entries would pile up for the whole timeout.
-    if (++this.cancelledCount > 4096 && this.cancelledCount * 2 > this.heap.length) this.compact();
+    if ((t as Entry).far) {
+      if (++this.farCancelled > 4096 && this.farCancelled * 2 > this.farCount) this.compactFar();
+    } else if (++this.cancelledCount > 4096 && this.cancelledCount * 2 > this.heap.length) this.compact();
   }
 
   private compact(): void {
@@ -62,11 +132,60 @@ export class EventQueue {
     this.cancelledCount = 0;
   }
 
+  private compactFar(): void {
+    const keys: number[] = [];
+    let n = 0;
+    for (const [k, list] of this.far) {
+      const live = list.filter((e) => !e.cancelled);
+      if (live.length === 0) { this.far.delete(k); continue; }
+      this.far.set(k, live);
+      keys.push(k);
+      n += live.length;
+    }
+    this.farKeys = keys.sort((a, b) => a - b); // a sorted array is a valid heap
+    this.farCount = n;
+    this.farCancelled = 0;
+  }
+
+  /** Move the earliest bucket into the heap (the heap is empty). False when there is none. */
+  private refill(): boolean {
+    const ks = this.farKeys;
+    if (ks.length === 0) return false;
+    const k = ks[0];
+    const last = ks.pop()!;
+    if (ks.length) {
+      let i = 0;
+      const n = ks.length;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && ks[r] < ks[l] ? r : l;
+        if (ks[c] >= last) break;
+        ks[i] = ks[c]; i = c;
+      }
+      ks[i] = last;
+    }
+    const list = this.far.get(k)!;
+    this.far.delete(k);
+    this.farCount -= list.length;
+    this.horizon = (k + 1) * BUCKET;
+    for (const e of list) {
+      e.far = false;
+      if (e.cancelled) { if (this.farCancelled > 0) this.farCancelled--; continue; }
+      this.heapPush(e);
+    }
+    return true;
+  }
+
   /** Time of the next live event, or Infinity. */
   peekTime(): Micros {
     const h = this.heap;
-    while (h.length && h[0].cancelled) { this.pop(); this.cancelledCount--; }
-    return h.length ? h[0].at : Infinity;
+    for (;;) {
+      while (h.length && h[0].cancelled) { this.pop(); this.cancelledCount--; }
+      if (h.length) return h[0].at;
+      if (!this.refill()) return Infinity;
+    }
   }
 
   /** Run the next event if it is due at or before `limit`. Returns false when none is. */
@@ -76,7 +195,7 @@ export class EventQueue {
     const e = this.pop()!;
     this._now = e.at;
     this.ran++;
-    e.fn();
+    e.fn(e.a, e.b, e.c, e.d);
     return true;
   }
 
