@@ -188,7 +188,7 @@ export class Ipvs {
   }
 
   emit(what: string): void {
-    for (const l of [...this.listeners]) l(what);
+    if (this.listeners.size) for (const l of [...this.listeners]) l(what);
     this.host.net.changed('ipvs', this.host.id);
   }
 
@@ -656,8 +656,11 @@ export class Ipvs {
     q.cancel(c.timer);
     const t = c.flags & ConnF.ONE_PACKET ? 0 : c.timeout;
     c.expires = this.host.now + t;
-    c.timer = q.at(c.expires, () => this.expire(c));
+    c.timer = q.call(c.expires, Ipvs.expired, this, c, false);
   }
+
+  /** Timer callback (no closure per re-arm: put() runs for every packet). */
+  private static expired(ipvs: Ipvs, c: Conn, unhashed: boolean): void { ipvs.expire(c, unhashed); }
 
   /** ip_vs_conn_expire_now(): unlinked at once, freed on the next timer run. */
   expireNow(c: Conn): void {
@@ -666,7 +669,7 @@ export class Ipvs {
     const q = this.host.net.q;
     q.cancel(c.timer);
     c.expires = this.host.now;
-    c.timer = q.at(c.expires, () => this.expire(c, true));
+    c.timer = q.call(c.expires, Ipvs.expired, this, c, true);
   }
 
   /** ip_vs_conn_expire() */
@@ -696,12 +699,16 @@ export class Ipvs {
 
   record(d: Decision): void {
     this.decisionLog.push(d);
-    if (this.decisionLog.length > DECISIONS_MAX) this.decisionLog.splice(0, this.decisionLog.length - DECISIONS_MAX);
+    // Trimmed in batches (one splice per DECISIONS_MAX records), and to size when read.
+    if (this.decisionLog.length >= 2 * DECISIONS_MAX) this.decisionLog.splice(0, this.decisionLog.length - DECISIONS_MAX);
     this.emit('decision');
   }
 
-  /** The latest scheduling decisions, oldest first. */
-  decisions(): readonly Decision[] { return this.decisionLog; }
+  /** The latest scheduling decisions (at most DECISIONS_MAX), oldest first. */
+  decisions(): readonly Decision[] {
+    if (this.decisionLog.length > DECISIONS_MAX) this.decisionLog.splice(0, this.decisionLog.length - DECISIONS_MAX);
+    return this.decisionLog;
+  }
 
   /** A kernel message (dmesg), rate limited like net_ratelimit() for errors. */
   klog(msg: string, priority: number): void {

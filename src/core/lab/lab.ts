@@ -216,7 +216,7 @@ export class Lab implements NetContext {
 
   notesOf(no: number): readonly FrameNote[] { return this.notes.get(no) ?? []; }
 
-  changed(what: string, hostId: number): void { this.emit({ kind: 'changed', what, host: hostId }); }
+  changed(what: string, hostId: number): void { if (this.listeners.size) this.emit({ kind: 'changed', what, host: hostId }); }
 
   // ---- events ------------------------------------------------------------------------------
 

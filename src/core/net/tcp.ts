@@ -197,8 +197,14 @@ export class TcpSocket {
 
   private armRto(): void {
     if (this.rtoTimer) return;
-    this.rtoTimer = this.stack.host.net.q.after(this.rto, () => this.onRto());
+    const q = this.stack.host.net.q;
+    this.rtoTimer = q.call(q.now + this.rto, TcpSocket.rtoFired, this);
   }
+
+  // Timer callbacks without a closure per arming (q.call passes the socket).
+  private static rtoFired(s: TcpSocket): void { s.onRto(); }
+  private static delackFired(s: TcpSocket): void { s.delackTimer = null; if (s.state !== 'CLOSED') s.ackNow(); }
+  private static timeWaitOver(s: TcpSocket): void { s.destroy(); }
 
   private onRto(): void {
     this.rtoTimer = null;
@@ -249,7 +255,8 @@ export class TcpSocket {
 
   private ackLater(): void {
     if (this.delackTimer) return;
-    this.delackTimer = this.stack.host.net.q.after(DELACK, () => { this.delackTimer = null; if (this.state !== 'CLOSED') this.ackNow(); });
+    const q = this.stack.host.net.q;
+    this.delackTimer = q.call(q.now + DELACK, TcpSocket.delackFired, this);
   }
 
   // ---- segment input -------------------------------------------------------------------------
@@ -441,7 +448,8 @@ export class TcpSocket {
     this.clearRto();
     this.unacked = [];
     this.stack.changed(this);
-    this.twTimer = this.stack.host.net.q.after(TIME_WAIT, () => this.destroy());
+    const q = this.stack.host.net.q;
+    this.twTimer = q.call(q.now + TIME_WAIT, TcpSocket.timeWaitOver, this);
     this.onClosed?.();
   }
 

@@ -13,7 +13,8 @@
  * horizon moves past it. Every heap entry is earlier than every bucketed one, so events run
  * in exactly the order a single heap would give. The buckets keep the long timers that are
  * re-armed on every packet (TCP's RTO and TIME_WAIT, IPVS's connection timeouts) out of the
- * heap, which then holds only the next few milliseconds of traffic.
+ * heap, which then holds only the next few milliseconds of traffic, and cancelling one takes
+ * it out of its bucket at once.
  */
 
 export type Micros = number;
@@ -29,8 +30,8 @@ const BUCKET = 65536;
 /** A scheduled call: `fn(a, b, c, d)` (closures ignore the arguments). */
 class Entry implements Timer {
   cancelled = false;
-  /** Waiting in a far bucket (not in the heap). */
-  far = false;
+  /** Index in its far bucket while it waits there; -1 in the heap. */
+  idx = -1;
   constructor(
     readonly at: Micros, readonly seq: number,
     readonly fn: (a: any, b: any, c: any, d: any) => void, // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -51,7 +52,6 @@ export class EventQueue {
   /** Min-heap of the bucket indices present in `far`. */
   private farKeys: number[] = [];
   private farCount = 0;
-  private farCancelled = 0;
   /** Number of events run so far (a cheap progress counter for tests and benches). */
   ran = 0;
 
@@ -67,7 +67,7 @@ export class EventQueue {
    * Run `fn(a, b, c, d)` at `at`: as `at(at, () => fn(a, b, c, d))` without allocating a
    * closure (the per-frame deliveries use it).
    */
-  call<A, B, C, D>(at: Micros, fn: (a: A, b: B, c: C, d: D) => void, a: A, b: B, c: C, d: D): Timer {
+  call<A, B = undefined, C = undefined, D = undefined>(at: Micros, fn: (a: A, b: B, c: C, d: D) => void, a: A, b?: B, c?: C, d?: D): Timer {
     return this.push(at, fn, a, b, c, d);
   }
 
@@ -110,7 +110,7 @@ export class EventQueue {
       }
       ks[i] = k;
     }
-    e.far = true;
+    e.idx = list.length;
     list.push(e);
     this.farCount++;
   }
@@ -120,8 +120,15 @@ export class EventQueue {
     t.cancelled = true;
     // Long timers (IPVS's 900 s ESTABLISHED, TCP's TIME_WAIT) are re-armed on every packet:
     // without compaction their cancelled entries would pile up for the whole timeout.
-    if ((t as Entry).far) {
-      if (++this.farCancelled > 4096 && this.farCancelled * 2 > this.farCount) this.compactFar();
+    const e = t as Entry;
+    if (e.idx >= 0) {
+      // A bucket is unordered: take the entry out at once (swap with the last), so a
+      // cancelled long timer is garbage right away instead of living until it was due.
+      const list = this.far.get(Math.floor(e.at / BUCKET))!;
+      const last = list.pop()!;
+      if (last !== e) { list[e.idx] = last; last.idx = e.idx; }
+      e.idx = -1;
+      this.farCount--;
     } else if (++this.cancelledCount > 4096 && this.cancelledCount * 2 > this.heap.length) this.compact();
   }
 
@@ -130,21 +137,6 @@ export class EventQueue {
     live.sort((a, b) => (a.at - b.at) || (a.seq - b.seq)); // a sorted array is a valid heap
     this.heap = live;
     this.cancelledCount = 0;
-  }
-
-  private compactFar(): void {
-    const keys: number[] = [];
-    let n = 0;
-    for (const [k, list] of this.far) {
-      const live = list.filter((e) => !e.cancelled);
-      if (live.length === 0) { this.far.delete(k); continue; }
-      this.far.set(k, live);
-      keys.push(k);
-      n += live.length;
-    }
-    this.farKeys = keys.sort((a, b) => a - b); // a sorted array is a valid heap
-    this.farCount = n;
-    this.farCancelled = 0;
   }
 
   /** Move the earliest bucket into the heap (the heap is empty). False when there is none. */
@@ -170,10 +162,10 @@ export class EventQueue {
     this.far.delete(k);
     this.farCount -= list.length;
     this.horizon = (k + 1) * BUCKET;
+    // Entries flagged `cancelled` without cancel() (keepalived does that) are dropped here.
     for (const e of list) {
-      e.far = false;
-      if (e.cancelled) { if (this.farCancelled > 0) this.farCancelled--; continue; }
-      this.heapPush(e);
+      e.idx = -1;
+      if (!e.cancelled) this.heapPush(e);
     }
     return true;
   }
