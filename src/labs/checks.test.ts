@@ -33,6 +33,9 @@ describe('evaluate', () => {
     expect(evaluate(lab, { any: [{ package: { host: 'lvs', name: 'ipvsadm' } }, { powered: { host: 'RS2', on: true } }] }).ok).toBe(true);
     const r = evaluate(lab, { not: { powered: { host: 'RS2', on: true } } });
     expect(r).toMatchObject({ ok: false, detail: 'RS2 is on (it should not)' });
+    // Parts failing for one reason say it once (the TUN guide's first step before ipvsadm exists).
+    const three = evaluate(lab, { all: [{ address: { host: 'lvs', cidr: '192.168.1.254/32' } }, { powered: { host: 'RS1', on: false } }, { powered: { host: 'RS1', on: false } }] });
+    expect(three.detail).toBe('lvs: 192.168.1.254/32 is not on any device; RS1 is on');
     expect(resolveText(lab, 'mac {{mac:lvs:eth0}} ip {{ip:RS1:eth0}} {{VIP}} {{nope}}', vars)).toMatch(/^mac 00:0c:29:[0-9a-f:]{8} ip 192\.168\.137\.130 192\.168\.1\.100 \{\{nope\}\}$/);
   });
 

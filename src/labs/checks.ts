@@ -168,8 +168,10 @@ const EVALUATORS = {
   all(lab: Lab, parts: readonly Check[], ctx: EvalContext): CheckResult {
     const rs = parts.map((p) => evalResolved(lab, p, ctx));
     const bad = rs.filter((r) => !r.ok);
-    return res(bad.length === 0, bad.length ? bad.map((r) => r.detail).join('; ') : rs.map((r) => r.detail).join('; '),
-      bad.length ? bad.map((r) => r.detailZh).join(';') : rs.map((r) => r.detailZh).join(';'), { parts: rs, frames: rs.flatMap((r) => r.frames ?? []) });
+    // Several parts can fail for one reason (three ipvsadm checks, no IPVS yet): say it once.
+    const said = (xs: readonly CheckResult[], k: 'detail' | 'detailZh', sep: string) => [...new Set(xs.map((r) => r[k]))].join(sep);
+    const shown = bad.length ? bad : rs;
+    return res(bad.length === 0, said(shown, 'detail', '; '), said(shown, 'detailZh', ';'), { parts: rs, frames: rs.flatMap((r) => r.frames ?? []) });
   },
 
   any(lab: Lab, parts: readonly Check[], ctx: EvalContext): CheckResult {

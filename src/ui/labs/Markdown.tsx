@@ -15,7 +15,7 @@ export function inline(s: string, key = ''): ReactNode[] {
     if (m.index > last) out.push(s.slice(last, m.index));
     // Short code (a command, a key) stays on one line; a long path may wrap.
     if (m[1] !== undefined) out.push(<code key={`${key}c${i++}`} className={m[1].length <= 28 ? 'nw' : undefined}>{m[1]}</code>);
-    else out.push(<strong key={`${key}b${i++}`}>{m[2]}</strong>);
+    else { const k = `${key}b${i++}`; out.push(<strong key={k}>{inline(m[2], k)}</strong>); } // **`-m` (NAT)**: code inside bold
     last = m.index + m[0].length;
   }
   if (last < s.length) out.push(s.slice(last));
