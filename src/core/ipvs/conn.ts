@@ -176,34 +176,42 @@ const bswap16 = (x: number) => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
  */
 class TupleMap {
   private readonly m = new Map<number, Map<number, Map<number, Conn>>>();
+  /**
+   * `clientFirst`: the first address:port is the client's, unique per connection, so it is
+   * the inner key (the outer one, a service or real server, is shared by many entries and one
+   * inner map serves them all instead of a map per connection).
+   */
+  constructor(private readonly clientFirst: boolean) {}
   get(proto: number, a1: number, p1: number, a2: number, p2: number): Conn | undefined {
-    return this.m.get(proto)?.get(a1 * 65536 + p1)?.get(a2 * 65536 + p2);
+    const k1 = a1 * 65536 + p1, k2 = a2 * 65536 + p2;
+    return this.clientFirst ? this.m.get(proto)?.get(k2)?.get(k1) : this.m.get(proto)?.get(k1)?.get(k2);
   }
   set(proto: number, a1: number, p1: number, a2: number, p2: number, c: Conn): void {
     let byProto = this.m.get(proto);
     if (!byProto) { byProto = new Map(); this.m.set(proto, byProto); }
-    const k1 = a1 * 65536 + p1;
-    let inner = byProto.get(k1);
-    if (!inner) { inner = new Map(); byProto.set(k1, inner); }
-    inner.set(a2 * 65536 + p2, c);
+    let ko = a1 * 65536 + p1, ki = a2 * 65536 + p2;
+    if (this.clientFirst) { const t = ko; ko = ki; ki = t; }
+    let inner = byProto.get(ko);
+    if (!inner) { inner = new Map(); byProto.set(ko, inner); }
+    inner.set(ki, c);
   }
   /** Remove the entry if it is `c`. */
   del(proto: number, a1: number, p1: number, a2: number, p2: number, c: Conn): void {
     const byProto = this.m.get(proto);
-    const k1 = a1 * 65536 + p1;
-    const inner = byProto?.get(k1);
+    let ko = a1 * 65536 + p1, ki = a2 * 65536 + p2;
+    if (this.clientFirst) { const t = ko; ko = ki; ki = t; }
+    const inner = byProto?.get(ko);
     if (!inner) return;
-    const k2 = a2 * 65536 + p2;
-    if (inner.get(k2) !== c) return;
-    inner.delete(k2);
-    if (inner.size === 0) byProto!.delete(k1);
+    if (inner.get(ki) !== c) return;
+    inner.delete(ki);
+    if (inner.size === 0) byProto!.delete(ko);
   }
 }
 
 export class ConnTable {
-  private readonly inMap = new TupleMap();
-  private readonly outMap = new TupleMap();
-  private readonly tplMap = new TupleMap();
+  private readonly inMap = new TupleMap(true);
+  private readonly outMap = new TupleMap(false);
+  private readonly tplMap = new TupleMap(true);
   readonly all = new Set<Conn>();
   private seq = 0;
 

@@ -64,7 +64,9 @@ export class Dest {
   get overhead(): number { return this.activeConns * 256 + this.inactConns; }
 
   /** "192.168.137.130:80" */
-  get label(): string { return `${fmtIp(this.addr)}:${this.port}`; }
+  /** "192.168.137.130:80" (address and port never change: computed once). */
+  get label(): string { return this._label ??= `${fmtIp(this.addr)}:${this.port}`; }
+  private _label?: string;
 
   get isNat(): boolean { return this.fwd === Fwd.MASQ; }
 }

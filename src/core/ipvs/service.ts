@@ -58,9 +58,11 @@ export class Service {
   get schedName(): string { return this.sched?.name ?? 'none'; }
 
   /** "TCP 192.168.1.100:80" or "FWM 6666", for logs and the UI. */
+  /** "TCP 192.168.1.100:80" or "FWM 1" (the identity never changes: computed once). */
   get label(): string {
-    return this.fwmark ? `FWM ${this.fwmark}` : `${protoName(this.protocol)} ${fmtIp(this.addr)}:${this.port}`;
+    return this._label ??= this.fwmark ? `FWM ${this.fwmark}` : `${protoName(this.protocol)} ${fmtIp(this.addr)}:${this.port}`;
   }
+  private _label?: string;
 }
 
 /** How a service is named in commands: by fwmark, or by protocol/address/port. */

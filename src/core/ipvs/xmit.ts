@@ -19,7 +19,7 @@
  * and POSTROUTING, untracked by conntrack (ip_vs_notrack). No route: ICMP host unreachable to
  * the sender (dst_link_failure) and the packet is gone.
  */
-import type { Host } from '../net/host.ts';
+import type { Host, RouteResult } from '../net/host.ts';
 import { Hook, Verdict, type Skb } from '../netfilter/hooks.ts';
 import { CtState, Dir as CtDir } from '../netfilter/conntrack.ts';
 import { emitIpv4, ipv4BufferLen } from '../wire/ipv4.ts';
@@ -34,11 +34,13 @@ export const TOA_LEN = 8;
 
 /** ip_vs_notrack(): the packet leaves conntrack alone (no entry is confirmed for it). */
 function notrack(skb: Skb): void {
-  skb.ct = { entry: null, dir: CtDir.ORIGINAL, state: CtState.UNTRACKED };
+  skb.ct = UNTRACKED;
 }
+/** Nothing writes to a CtRef, so every untracked packet shares this one. */
+const UNTRACKED = Object.freeze({ entry: null, dir: CtDir.ORIGINAL, state: CtState.UNTRACKED });
 
 /** Route to `dst` for a packet IPVS sends: the result, 'local', or null (unreachable, already reported). */
-function outRoute(host: Host, skb: Skb, dst: Ipv4Addr, src: Ipv4Addr | 0 = 0): { dev: string; nexthop: number; src: Ipv4Addr } | 'local' | null {
+function outRoute(host: Host, skb: Skb, dst: Ipv4Addr, src: Ipv4Addr | 0 = 0): RouteResult | 'local' | null {
   if (host.isLocal(dst)) return 'local';
   const rr = host.routeOutput(dst, src);
   if (typeof rr === 'string') {
@@ -46,7 +48,7 @@ function outRoute(host: Host, skb: Skb, dst: Ipv4Addr, src: Ipv4Addr | 0 = 0): {
     host.icmpError(skb, IcmpType.DestUnreachable, IcmpUnreach.Host);
     return null;
   }
-  return { dev: rr.dev.name, nexthop: rr.nexthop, src: rr.src };
+  return rr;
 }
 
 /** decrement_ttl(): false (and ICMP time exceeded) when the packet must die here. */
@@ -87,6 +89,11 @@ export function natXmit(host: Host, skb: Skb, cp: Conn): Verdict {
   const r = outRoute(host, skb, cp.daddr as Ipv4Addr);
   if (r === null) return Verdict.STOLEN;
   const ip = skb.ip;
+  if (r !== 'local' && ip.ttl > 1) {
+    // The rewrite and decrement_ttl() in one copy.
+    skb.ip = { ...ip, dst: cp.daddr as Ipv4Addr, ttl: ip.ttl - 1, payload: withPorts(ip, null, cp.dport) };
+    return sendOut(host, skb, r.dev.name, r.nexthop);
+  }
   skb.ip = { ...ip, dst: cp.daddr as Ipv4Addr, payload: withPorts(ip, null, cp.dport) };
   if (r === 'local') {
     // DNAT to this host: continue through the local stack (but never from the world to 127/8).
@@ -98,7 +105,7 @@ export function natXmit(host: Host, skb: Skb, cp: Conn): Verdict {
     return Verdict.ACCEPT;
   }
   if (!decTtl(host, skb)) return Verdict.STOLEN;
-  return sendOut(host, skb, r.dev, r.nexthop);
+  return sendOut(host, skb, r.dev.name, r.nexthop);
 }
 
 /** ip_vs_dr_xmit() */
@@ -107,7 +114,7 @@ export function drXmit(host: Host, skb: Skb, cp: Conn): Verdict {
   if (r === null) return Verdict.STOLEN;
   if (r === 'local') { skb.ipvsDone = true; return Verdict.ACCEPT; }
   if (!decTtl(host, skb)) return Verdict.STOLEN;
-  return sendOut(host, skb, r.dev, r.nexthop);
+  return sendOut(host, skb, r.dev.name, r.nexthop);
 }
 
 /** ip_vs_tunnel_xmit() */
@@ -144,7 +151,7 @@ export function tunnelXmit(host: Host, skb: Skb, cp: Conn): Verdict {
     kind: 'ipv4', tos: inner.tos, id: host.nextIpId(), df: inner.df, ttl: Number(host.sysctl.get('net.ipv4.ip_default_ttl') ?? 64),
     protocol, src: r.src, dst: cp.daddr as Ipv4Addr, payload,
   };
-  return sendOut(host, skb, r.dev, r.nexthop);
+  return sendOut(host, skb, r.dev.name, r.nexthop);
 }
 
 /** FULLNAT towards the real server: both addresses rewritten, TOA on the first ACK. */
@@ -167,7 +174,7 @@ export function fullnatXmit(host: Host, skb: Skb, cp: Conn): Verdict {
   }
   skb.ip = { ...ip, src: cp.laddr as Ipv4Addr, dst: cp.daddr as Ipv4Addr, payload };
   if (r === 'local') { skb.ipvsDone = true; return Verdict.ACCEPT; }
-  return sendOut(host, skb, r.dev, r.nexthop);
+  return sendOut(host, skb, r.dev.name, r.nexthop);
 }
 
 /** FULLNAT reply from the real server: back to VIP→client, routed to the client. */
@@ -178,7 +185,7 @@ export function fullnatReply(host: Host, skb: Skb, cp: Conn): Verdict {
   if (r === null) return Verdict.STOLEN;
   if (r === 'local') { skb.ipvsDone = true; return Verdict.ACCEPT; }
   if (!decTtl(host, skb)) return Verdict.STOLEN;
-  return sendOut(host, skb, r.dev, r.nexthop);
+  return sendOut(host, skb, r.dev.name, r.nexthop);
 }
 
 /** handle_response() for VS/NAT: the source becomes the virtual address and port. */

@@ -68,6 +68,7 @@ export type IcmpListener = (ip: Ipv4Repr, icmp: IcmpRepr) => void;
 export type ProtoListener = (skb: Skb) => boolean;
 
 const LOOPBACK_NET = 0x7f000000;
+const NO_OIF: { readonly oif?: string } = Object.freeze({});
 
 /**
  * module_init/module_exit of kernel modules implemented outside net/ (ip_vs registers here):
@@ -753,7 +754,7 @@ export class Host {
    * Send a locally generated IP packet (ip_local_out). `ip.src` must be set. Returns an errno
    * when routing fails (the caller reports it; a log record is written too).
    */
-  output(ip: Ipv4Repr, opts: { oif?: string } = {}): NetErrno | null {
+  output(ip: Ipv4Repr, opts: { readonly oif?: string } = NO_OIF): NetErrno | null {
     if (!this.powered) return 'ENETUNREACH';
     const rr = this.routeOutput(ip.dst, ip.src, opts.oif);
     if (typeof rr === 'string') {

@@ -191,7 +191,7 @@ export class TcpSocket {
       this.armRto();
     }
     this.bytesSent += data.length;
-    const err = this.stack.host.output(ip, { oif: this.bindDev });
+    const err = this.stack.host.output(ip, this.bindDev === undefined ? undefined : { oif: this.bindDev });
     if (err && (this.state === 'SYN_SENT')) this.fail(err);
   }
 
