@@ -79,10 +79,10 @@ export function buildHttpRequest(method: string, path: string, headers: [string,
 }
 
 /**
- * A complete response at the start of `bytes` (Content-Length framing; or everything until
+ * A complete response at the start of `bytes` to a `requestMethod` request (Content-Length framing; or everything until
  * `eof` when there is none), or null while incomplete.
  */
-export function parseHttpResponse(bytes: Uint8Array, eof: boolean): HttpResponse | null {
+export function parseHttpResponse(bytes: Uint8Array, eof: boolean, requestMethod = 'GET'): HttpResponse | null {
   let end = -1;
   for (let i = 0; i + 3 < bytes.length; i++) {
     if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) { end = i; break; }
@@ -104,7 +104,11 @@ export function parseHttpResponse(bytes: Uint8Array, eof: boolean): HttpResponse
   }
   const bodyStart = end + 4;
   let bodyEnd: number;
-  if (clen >= 0) {
+  // RFC 9112 6.3: no body after HEAD, 1xx, 204 and 304, whatever Content-Length says.
+  const status = Number(m[2]);
+  if (requestMethod === 'HEAD' || (status >= 100 && status < 200) || status === 204 || status === 304) {
+    bodyEnd = bodyStart;
+  } else if (clen >= 0) {
     if (bytes.length < bodyStart + clen) return null;
     bodyEnd = bodyStart + clen;
   } else {

@@ -286,16 +286,12 @@ function* fetchOne(ctx: CmdContext, h: Host, o: Opts, raw: string, startedAt: nu
     for (;;) {
       const chunk = readPlain();
       if (chunk.length) buf = concat([buf, chunk]);
-      resp = parseHttpResponse(buf, sock.rxEof || !sock.isOpen);
-      if (resp || method === 'HEAD' && headEnd(buf) >= 0) break;
+      resp = parseHttpResponse(buf, sock.rxEof || !sock.isOpen, method);
+      if (resp) break;
       if (sock.error) break;
       if (sock.rxEof || !sock.isOpen) break;
       if (h.now >= deadline) break;
       yield* waitSim(() => sock.rxBytes > 0 || sock.rxEof || !sock.isOpen || !!sock.error, deadline === Infinity ? undefined : deadline);
-    }
-    if (method === 'HEAD' && !resp) {
-      const e = headEnd(buf);
-      if (e >= 0) resp = parseHttpResponse(concat([buf.subarray(0, e + 4)]), true);
     }
     if (!resp) {
       sock.abort();
@@ -348,11 +344,6 @@ function* fetchOne(ctx: CmdContext, h: Host, o: Opts, raw: string, startedAt: nu
     if (e instanceof ShellSignal) sock.abort();
     throw e;
   }
-}
-
-function headEnd(b: Uint8Array): number {
-  for (let i = 0; i + 3 < b.length; i++) if (b[i] === 13 && b[i + 1] === 10 && b[i + 2] === 13 && b[i + 3] === 10) return i;
-  return -1;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
