@@ -167,8 +167,15 @@ export class TcpSocket {
       ];
     }
     if (!this.tsOk) return NO_OPTIONS;
-    return [NOP, NOP, { kind: 'ts', val: this.tsVal(), ecr: this.tsRecent }];
+    // Reprs are immutable: segments sent in the same millisecond with the same echo share one list.
+    const val = this.tsVal();
+    const c = this.tsOpts;
+    if (c !== null && c.val === val && c.ecr === this.tsRecent) return c.list;
+    const list = [NOP, NOP, { kind: 'ts', val, ecr: this.tsRecent }] as const;
+    this.tsOpts = { val, ecr: this.tsRecent, list };
+    return list;
   }
+  private tsOpts: { val: number; ecr: number; list: readonly TcpOption[] } | null = null;
 
   /** Build and send one segment. */
   emit(flags: number, seq: number, data: Uint8Array, track: boolean): void {
@@ -505,6 +512,7 @@ export class TcpStack {
   private readonly conns = new ConnTable();
   private portRange: [number, number] = [32768, 60999];
   private portRangeRaw = '';
+  private portRangeGen = -1;
   private readonly listeners: Listener[] = [];
   private portCursor: number;
 
@@ -567,23 +575,33 @@ export class TcpStack {
   }
 
   private ephemeral(laddr: number, raddr: number, rport: number): number {
-    const raw = this.host.sysctl.get('net.ipv4.ip_local_port_range') ?? '32768\t60999';
-    if (raw !== this.portRangeRaw) { this.portRangeRaw = raw; const [a, b] = raw.split(/\s+/).map(Number); this.portRange = [a, b]; }
+    const sc = this.host.sysctl;
+    if (sc.gen !== this.portRangeGen) {
+      this.portRangeGen = sc.gen;
+      const raw = sc.get('net.ipv4.ip_local_port_range') ?? '32768\t60999';
+      if (raw !== this.portRangeRaw) { this.portRangeRaw = raw; const [a, b] = raw.split(/\s+/).map(Number); this.portRange = [a, b]; }
+    }
     const [lo, hi] = this.portRange;
     const span = hi - lo + 1;
     // As inet_hash_connect: start at a pseudo-random offset, try even ports first, then odd.
     const start = this.portCursor % span;
-    for (const parity of [0, 1]) {
+    for (let parity = 0; parity <= 1; parity++) {
       let off = start - (start & 1) + parity;
       for (let i = 0; i < span; i += 2, off += 2) {
         const p = lo + (off % span);
-        if (!this.conns.get(laddr, p, raddr, rport) && !this.listeners.some((l) => l.port === p)) {
+        if (!this.conns.get(laddr, p, raddr, rport) && !this.portListened(p)) {
           this.portCursor = (this.portCursor + i + 2 + (this.host.rng.u32() & 0xe)) >>> 0;
           return p;
         }
       }
     }
     return -1;
+  }
+
+  private portListened(p: number): boolean {
+    const ls = this.listeners;
+    for (let i = 0; i < ls.length; i++) if (ls[i].port === p) return true;
+    return false;
   }
 
   remove(s: TcpSocket): void {

@@ -161,6 +161,8 @@ export class Httpd implements ServiceImpl {
     s.onError = () => { q.cancel(idle); this.conns.delete(s); };
   }
 
+  private lastResponse: { body: Uint8Array; nowS: number; server: string; headOnly: boolean; out: Uint8Array } | null = null;
+
   private respond(req: HttpRequest, s: TcpSocket, https: boolean): Uint8Array {
     void https;
     const fs = this.host.fs;
@@ -210,14 +212,23 @@ export class Httpd implements ServiceImpl {
       }
     }
     const bodyBytes = cached ?? encoder.encode(body);
-    const headers: [string, string][] = [['Date', httpDate(nowS)], ['Server', server]];
-    if (status === 200) {
-      headers.push(['Last-Modified', httpDate(lastMod)], ['ETag', etag], ['Accept-Ranges', 'bytes']);
+    let out: Uint8Array;
+    const rc = this.lastResponse;
+    // A file served from the body cache in the same second as the last response gets the same
+    // bytes (same body object = same path, size and mtime, hence the same headers): copy them.
+    if (status === 200 && rc !== null && rc.body === bodyBytes && rc.nowS === nowS && rc.server === server && rc.headOnly === headOnly) {
+      out = rc.out.slice();
+    } else {
+      const headers: [string, string][] = [['Date', httpDate(nowS)], ['Server', server]];
+      if (status === 200) {
+        headers.push(['Last-Modified', httpDate(lastMod)], ['ETag', etag], ['Accept-Ranges', 'bytes']);
+      }
+      headers.push(['Content-Length', String(bodyBytes.length)]);
+      if (status !== 200 && status !== 403) ctype = 'text/html; charset=iso-8859-1';
+      headers.push(['Content-Type', ctype]);
+      out = buildHttpResponse(status, headers, headOnly ? new Uint8Array(0) : bodyBytes);
+      if (status === 200 && cached !== null) this.lastResponse = { body: bodyBytes, nowS, server, headOnly, out: out.slice() };
     }
-    headers.push(['Content-Length', String(bodyBytes.length)]);
-    if (status !== 200 && status !== 403) ctype = 'text/html; charset=iso-8859-1';
-    headers.push(['Content-Type', ctype]);
-    const out = buildHttpResponse(status, headers, headOnly ? new Uint8Array(0) : bodyBytes);
     this.requests++;
     this.bytesServed += bodyBytes.length;
     const ua = req.headers['user-agent'] ?? '-';
