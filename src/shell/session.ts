@@ -19,6 +19,7 @@ import type { Lab } from '../core/lab/lab.ts';
 import { HostFacade } from '../core/lab/api.ts';
 import { createLab } from '../core/lab/presets.ts';
 import type { Host } from '../core/net/host.ts';
+import { RHEL_PROFILE_ALIASES, RHEL_ROOT_ALIASES } from './bash/aliases.ts';
 import { Shell } from './bash/shell.ts';
 import { TermIn } from './bash/streams.ts';
 import { commandRegistry } from './commands/index.ts';
@@ -26,6 +27,9 @@ import { ProcTable, type Proc } from './proc.ts';
 import type { InputEvent, LabSessionApi, PumpResult, TerminalSink, TopologyOp } from './sessionApi.ts';
 import type { Co, OutStream, TtyApi } from './types.ts';
 import { applyTopology } from './topology.ts';
+
+/** A root login on RHEL 9: /etc/profile.d's colour aliases (ll, l., ls, grep …) and ~/.bashrc's rm/cp/mv -i. */
+const INTERACTIVE_ALIASES: Readonly<Record<string, string>> = { ...RHEL_PROFILE_ALIASES, ...RHEL_ROOT_ALIASES };
 
 /**
  * Virtual CPU time a `tick` costs (proc.ts): about what a real bash takes for the ~1,000
@@ -145,7 +149,7 @@ export class LabSession implements LabSessionApi {
       rows: 24,
       edit: this.sink.edit ? (path, mode) => this.editCo(t, path, mode) : undefined,
     };
-    t.shell = new Shell({ fs: t.host.fs, host: t.facade, registry: commandRegistry(), out, err, tty, procs: this.procs, stdin: t.stdin, login: true });
+    t.shell = new Shell({ fs: t.host.fs, host: t.facade, registry: commandRegistry(), out, err, tty, procs: this.procs, stdin: t.stdin, login: true, aliases: INTERACTIVE_ALIASES });
   }
 
   private *editCo(t: HostTerm, path: string, mode: 'vi' | 'nano'): Co<number> {

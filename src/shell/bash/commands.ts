@@ -16,6 +16,7 @@ import { Interp, expandPromptString, type World } from './exec.ts';
 import { whichOutput } from './builtins.ts';
 import { isCompleteSource } from './parser.ts';
 import { Attr } from './vars.ts';
+import { RHEL_PROFILE_ALIASES, RHEL_ROOT_ALIASES } from './aliases.ts';
 
 export interface ShellCommandDeps {
   /** The registry child shells look commands up in (a getter: the registry may be built later). */
@@ -162,7 +163,7 @@ function* interactiveLoop(sh: Interp, ctx: CmdContext): Run<number> {
   sh.opts.expandAliases = true;
   // What RHEL's ~/.bashrc and /etc/bashrc give every interactive bash.
   if (sh.special('PS1') === undefined) sh.setVar('PS1', '[\\u@\\h \\W]\\$ ');
-  for (const [k, v] of Object.entries({ rm: 'rm -i', cp: 'cp -i', mv: 'mv -i' })) sh.aliases.set(k, v);
+  for (const [k, v] of Object.entries({ ...RHEL_PROFILE_ALIASES, ...RHEL_ROOT_ALIASES })) sh.aliases.set(k, v);
   for (;;) {
     ctx.stderr.write(expandPromptString(sh, sh.special('PS1') ?? ''));
     let src = yield* ctx.stdin.readLine();

@@ -25,19 +25,9 @@ import { Interp, expandPromptString, type World } from './exec.ts';
 import { isCompleteSource } from './parser.ts';
 import { TermIn, TermOut } from './streams.ts';
 import { Attr, scalarOf } from './vars.ts';
+import { RHEL_ROOT_ALIASES } from './aliases.ts';
 
-/** Aliases root has on RHEL 9 from /root/.bashrc. */
-export const RHEL_ROOT_ALIASES: Readonly<Record<string, string>> = {
-  rm: 'rm -i', cp: 'cp -i', mv: 'mv -i',
-};
-
-/** Aliases /etc/profile.d adds on RHEL 9 (colorls.sh, colorgrep.sh, which2.sh without which). */
-export const RHEL_PROFILE_ALIASES: Readonly<Record<string, string>> = {
-  'l.': 'ls -d .* --color=auto', ll: 'ls -l --color=auto', ls: 'ls --color=auto',
-  egrep: 'egrep --color=auto', fgrep: 'fgrep --color=auto', grep: 'grep --color=auto',
-  xzegrep: 'xzegrep --color=auto', xzfgrep: 'xzfgrep --color=auto', xzgrep: 'xzgrep --color=auto',
-  zegrep: 'zegrep --color=auto', zfgrep: 'zfgrep --color=auto', zgrep: 'zgrep --color=auto',
-};
+export { RHEL_PROFILE_ALIASES, RHEL_ROOT_ALIASES } from './aliases.ts';
 
 export const DEFAULT_PATH = '/root/.local/bin:/root/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin';
 
