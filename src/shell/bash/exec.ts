@@ -998,6 +998,9 @@ export class Interp {
     if (data.startsWith('\x7fELF') || (data === '' && st.kind !== 'file')) {
       const c = this.binaryAt(p) ?? this.registryCommand(p.slice(p.lastIndexOf('/') + 1));
       if (c) return { cmd: c };
+      // A program RHEL 9 installs that the lab does not run (tar, chronyc …): say so plainly
+      // rather than pretend the binary is broken. Anything else that looks like ELF is.
+      if (data.startsWith('\x7fELF') && /^\/usr\/s?bin\/[^/]+$/.test(p)) return { err: `${name}: not simulated in LVS Lab (installed on RHEL 9, but this lab does not run it)`, status: 126 };
       if (data.startsWith('\x7fELF')) return { err: `${name}: cannot execute binary file: Exec format error`, status: 126 };
     }
     if (data.startsWith('#!')) {
