@@ -454,6 +454,7 @@ export class TcpSocket {
     this.state = 'TIME_WAIT';
     this.clearRto();
     this.unacked = [];
+    this.sendQueue = []; // already empty (our FIN went after it): drop the spare capacity for the 60 s
     this.stack.changed(this);
     const q = this.stack.host.net.q;
     this.twTimer = q.call(q.now + TIME_WAIT, TcpSocket.timeWaitOver, this);

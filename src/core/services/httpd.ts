@@ -233,7 +233,9 @@ export class Httpd implements ServiceImpl {
     this.bytesServed += bodyBytes.length;
     const ua = req.headers['user-agent'] ?? '-';
     const ref = req.headers['referer'] ?? '-';
-    const line = `${fmtIp(s.raddr)} - - ${clfDate(nowS)} "${req.requestLine}" ${status} ${headOnly || bodyBytes.length === 0 ? '-' : bodyBytes.length} "${ref}" "${ua}"\n`;
+    // join() makes one flat string (a template literal makes a tree of cons strings, and the
+    // access log keeps every line for a long time).
+    const line = [fmtIp(s.raddr), ' - - ', clfDate(nowS), ' "', req.requestLine, '" ', status, ' ', headOnly || bodyBytes.length === 0 ? '-' : bodyBytes.length, ' "', ref, '" "', ua, '"\n'].join('');
     try {
       fs.writeFile(ACCESS_LOG, line, { append: true });
       // logrotate, compressed: keep memory bounded however long a lab runs (RHEL rotates weekly

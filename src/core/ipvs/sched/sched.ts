@@ -91,7 +91,9 @@ export function ratio(n: number, d: number): string {
 
 export function result(name: string, dest: Dest | null, steps: SchedStep[], summary: string, extra: { bucket?: number; err?: string } = {}): SchedResult {
   const outcome = dest ? `→ ${dest.label}` : `→ none (${extra.err ?? NO_DEST})`;
-  return { dest, steps, text: `${name}: ${summary ? summary + ' ' : ''}${outcome}`, bucket: extra.bucket, err: dest ? undefined : extra.err ?? NO_DEST };
+  // slice(): an exact-size copy (a list grown by push keeps spare capacity, and a result lives
+  // as long as the connection it created).
+  return { dest, steps: steps.slice(), text: `${name}: ${summary ? summary + ' ' : ''}${outcome}`, bucket: extra.bucket, err: dest ? undefined : extra.err ?? NO_DEST };
 }
 
 /** gcd() of lib/math/gcd.c. */
