@@ -116,6 +116,8 @@ export class Ipvs {
   /** net.ipv4.vs.* values. */
   readonly sys: Record<string, { value: number }> = {};
   private readonly decisionLog: Decision[] = [];
+  private decisionNext = 0;
+  private decisionCount = 0;
   private readonly listeners = new Set<(what: string) => void>();
   private unhook: (() => void)[] | null = null;
   private readonly offHost: () => void;
@@ -698,16 +700,19 @@ export class Ipvs {
   // ---- decisions and logs -----------------------------------------------------------------
 
   record(d: Decision): void {
-    this.decisionLog.push(d);
-    // Trimmed in batches (one splice per DECISIONS_MAX records), and to size when read.
-    if (this.decisionLog.length >= 2 * DECISIONS_MAX) this.decisionLog.splice(0, this.decisionLog.length - DECISIONS_MAX);
+    // A ring: O(1) per record, and a record lives exactly DECISIONS_MAX decisions.
+    this.decisionLog[this.decisionNext] = d;
+    this.decisionNext = (this.decisionNext + 1) % DECISIONS_MAX;
+    if (this.decisionCount < DECISIONS_MAX) this.decisionCount++;
     this.emit('decision');
   }
 
-  /** The latest scheduling decisions (at most DECISIONS_MAX), oldest first. */
+  /** The latest scheduling decisions (at most DECISIONS_MAX), oldest first (a new array). */
   decisions(): readonly Decision[] {
-    if (this.decisionLog.length > DECISIONS_MAX) this.decisionLog.splice(0, this.decisionLog.length - DECISIONS_MAX);
-    return this.decisionLog;
+    const n = this.decisionCount;
+    const out: Decision[] = new Array(n);
+    for (let i = 0, j = (this.decisionNext - n + DECISIONS_MAX) % DECISIONS_MAX; i < n; i++, j = (j + 1) % DECISIONS_MAX) out[i] = this.decisionLog[j];
+    return out;
   }
 
   /** A kernel message (dmesg), rate limited like net_ratelimit() for errors. */

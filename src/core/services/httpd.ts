@@ -48,7 +48,7 @@ export class Httpd implements ServiceImpl {
   private sinceRotateCheck = 0;
   private docRoot = '/var/www/html';
   /** Encoded bodies by file, reused while the file's inode number, mtime and size are unchanged. */
-  private bodyCache = new Map<string, { ino: number; mtime: number; size: number; body: Uint8Array }>();
+  private bodyCache = new Map<string, { ino: number; mtime: number; size: number; body: Uint8Array; etag: string }>();
 
   constructor(private readonly host: Host, private readonly sd: Systemd, private readonly pid: number) {}
 
@@ -142,7 +142,11 @@ export class Httpd implements ServiceImpl {
         text = decoder.decode(bytes);
       }
       buf += text;
-      const req = parseHttpRequest(buf);
+      // Clients repeat the same request (curl in a loop): parse a given header block once.
+      // The parsed request is only read, never changed, so it can be shared.
+      let req: HttpRequest | null;
+      if (buf === this.lastParsed.buf) req = this.lastParsed.req;
+      else { req = parseHttpRequest(buf); if (req) this.lastParsed = { buf, req }; }
       if (!req) { if (buf.length > 65536) s.abort(); return; }
       buf = buf.slice(req.consumed);
       q.cancel(idle); idle = null;
@@ -161,6 +165,7 @@ export class Httpd implements ServiceImpl {
     s.onError = () => { q.cancel(idle); this.conns.delete(s); };
   }
 
+  private lastParsed: { buf: string; req: HttpRequest | null } = { buf: '', req: null };
   private lastResponse: { body: Uint8Array; nowS: number; server: string; headOnly: boolean; out: Uint8Array } | null = null;
 
   private respond(req: HttpRequest, s: TcpSocket, https: boolean): Uint8Array {
@@ -189,16 +194,17 @@ export class Httpd implements ServiceImpl {
           file += 'index.html';
         }
         const st = fs.stat(file);
-        const c = this.bodyCache.get(file);
+        let c = this.bodyCache.get(file);
         if (c && c.ino === st.ino && c.mtime === st.mtime && c.size === st.size) cached = c.body;
         else body = fs.readFile(file);
         if (!cached) {
           if (this.bodyCache.size > 64) this.bodyCache.clear();
           cached = encoder.encode(body);
-          this.bodyCache.set(file, { ino: st.ino, mtime: st.mtime, size: st.size, body: cached });
+          c = { ino: st.ino, mtime: st.mtime, size: st.size, body: cached, etag: `"${st.size.toString(16)}-${(st.mtime * 1_000_000).toString(16)}"` };
+          this.bodyCache.set(file, c);
         }
         lastMod = st.mtime;
-        etag = `"${st.size.toString(16)}-${(st.mtime * 1_000_000).toString(16)}"`;
+        etag = c!.etag;
         if (!file.endsWith('.html') && !file.endsWith('.htm')) ctype = file.endsWith('.txt') ? 'text/plain; charset=UTF-8' : 'text/html; charset=UTF-8';
       } catch {
         if (path === '/' || path === '/index.html') {
