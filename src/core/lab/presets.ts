@@ -10,6 +10,7 @@
 import { applySystemSysctl } from '../net/sysctlFiles.ts';
 import type { Host, HostRole } from '../net/host.ts';
 import { BASE_PACKAGES, installPackage } from '../services/packages.ts';
+import { bootSelinux } from '../services/selinux.ts';
 import '../services/httpd.ts';
 import '../keepalived/daemon.ts';
 import '../services/networkManager.ts';
@@ -169,10 +170,11 @@ function broadcastOf(a: string, p: number): Ipv4Addr {
   return ((ipAddr(a) | ~prefixMask(p)) >>> 0) as Ipv4Addr;
 }
 
-/** Boot a built machine: sysctl files, then systemd's enabled units (NetworkManager first). */
+/** Boot a built machine: sysctl files, SELinux's mode from /etc/selinux/config, then systemd's enabled units (NetworkManager first). */
 export function bootMachine(h: Host): void {
   if (h.ext.noShell) return;
   applySystemSysctl(h);
+  bootSelinux(h);
   h.sd.boot();
 }
 

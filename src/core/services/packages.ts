@@ -16,6 +16,7 @@ import type { Host } from '../net/host.ts';
 import './baseUnits.ts';
 import './kmod.ts';
 import { FIREWALLD_CONF, PUBLIC_ZONE_XML } from './firewalld.ts';
+import { SELINUX_CONFIG, SELINUX_CONFIG_PATH } from './selinux.ts';
 import { knownUnits, vendorUnitText } from './systemd.ts';
 
 export type RepoId = 'rhel-9-for-x86_64-baseos-rpms' | 'rhel-9-for-x86_64-appstream-rpms';
@@ -637,6 +638,11 @@ const base: BaseRow[] = [
   ['less', '590', '4.el9_4', 'A text file browser similar to more, but better', { license: 'GPLv3+ or BSD', bins: ['/usr/bin/less'] }],
   ['tar', '1.34', '6.el9_1', 'GNU file archiving program', { epoch: 2, license: 'GPLv3+', bins: ['/usr/bin/tar'] }],
   ['which', '2.21', '29.el9', 'Displays where a particular program in your path is located', { license: 'GPLv3', bins: ['/usr/bin/which'] }],
+  ['libselinux-utils', '3.6', '1.el9', 'SELinux libselinux utilities', { license: 'Public Domain', bins: ['/usr/sbin/getenforce', '/usr/sbin/setenforce'] }],
+  ['policycoreutils', '3.6', '2.1.el9', 'SELinux policy core utilities', {
+    license: 'GPLv2', bins: ['/usr/sbin/sestatus'], scriptlets: { post: true },
+  }],
+  ['selinux-policy', '38.1.35', '2.el9_4', 'SELinux policy configuration', { arch: 'noarch', license: 'GPLv2+', files: ['/etc/selinux/config'], scriptlets: { post: true } }],
   ['openssl', '3.0.7', '27.el9', 'Utilities from the general purpose cryptography library with TLS implementation', { epoch: 1, license: 'ASL 2.0', bins: ['/usr/bin/openssl'] }],
 ];
 const SIZES: Record<string, [number, number]> = {
@@ -661,6 +667,7 @@ const baseFiles: Record<string, (h: Host) => void> = {
     h.fs.mkdir('/etc/ssh/sshd_config.d', { parents: true });
   },
   chrony(h) { h.fs.install('/etc/chrony.conf', CHRONY_CONF); },
+  'selinux-policy'(h) { h.fs.install(SELINUX_CONFIG_PATH, SELINUX_CONFIG); },
   cronie(h) { h.fs.install('/etc/sysconfig/crond', '# Settings for the CRON daemon.\n# CRONDARGS= :  any extra command-line startup arguments for crond\nCRONDARGS=\n'); },
   'vim-common'(h) { h.fs.install('/etc/vimrc', VIMRC); },
   dnf(h) { h.fs.install('/etc/dnf/dnf.conf', '[main]\ngpgcheck=1\ninstallonly_limit=3\nclean_requirements_on_remove=True\nbest=True\nskip_if_unavailable=False\n'); },
@@ -868,5 +875,5 @@ definePackage({
 export const BASE_PACKAGES = ['bash', 'coreutils', 'iproute', 'iputils', 'procps-ng', 'curl', 'systemd', 'grep', 'sed', 'gawk',
   'rpm', 'dnf', 'yum', 'firewalld', 'iptables-nft', 'openssh-server', 'vim-minimal', 'vim-enhanced', 'hostname', 'traceroute', 'kmod',
   'util-linux', 'cronie', 'chrony', 'audit', 'rsyslog', 'tuned', 'irqbalance', 'dbus-broker', 'open-vm-tools', 'kexec-tools',
-  'logrotate', 'less', 'tar', 'which', 'openssl', 'NetworkManager'];
+  'logrotate', 'less', 'tar', 'which', 'openssl', 'NetworkManager', 'libselinux-utils', 'policycoreutils', 'selinux-policy'];
 const BASE_SET: ReadonlySet<string> = new Set([...BASE_PACKAGES, 'vim-common']);

@@ -6,24 +6,28 @@
 import type { Command, CommandRegistry } from '../types.ts';
 import { coreutilsCommands } from './coreutils.ts';
 import { editorCommands } from './editor.ts';
+import { firewallCommands } from './firewallcmd.ts';
 import { iptablesCommands } from './iptables.ts';
 import { ipvsadmCommands } from './ipvsadm.ts';
 import { keepalivedCommands } from './keepalived.ts';
 import { networkManagerCommands } from './networkmanager.ts';
+import { selinuxCommands } from './selinuxutils.ts';
 import { systemCommands } from './system.ts';
 import { curlCommand } from './net/curl.ts';
 import { ipCommand } from './net/ip.ts';
+import { ifconfigCommand, routeCommand } from './net/nettools.ts';
 import { pingCommand } from './net/ping.ts';
 import { ssCommand } from './net/ss.ts';
 import { sysctlCommand } from './net/sysctl.ts';
 import { tcpdumpCommand } from './net/tcpdump.ts';
 import { tracerouteCommand } from './net/traceroute.ts';
 
-const netCommands: Command[] = [curlCommand, ipCommand, pingCommand, ssCommand, sysctlCommand, tcpdumpCommand, tracerouteCommand];
+const netCommands: Command[] = [curlCommand, ipCommand, pingCommand, ssCommand, sysctlCommand, tcpdumpCommand, tracerouteCommand,
+  ifconfigCommand, routeCommand];
 
 export const allCommands: Command[] = [
   ...coreutilsCommands, ...systemCommands, ...networkManagerCommands, ...iptablesCommands, ...ipvsadmCommands, ...keepalivedCommands, ...netCommands,
-  ...editorCommands,
+  ...editorCommands, ...firewallCommands, ...selinuxCommands,
 ];
 
 let registry: Map<string, Command> | null = null;
