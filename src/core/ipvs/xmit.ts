@@ -25,7 +25,7 @@ import { CtState, Dir as CtDir } from '../netfilter/conntrack.ts';
 import { emitIpv4, ipv4BufferLen } from '../wire/ipv4.ts';
 import { tcpOptionsLen } from '../wire/tcp.ts';
 import {
-  EMPTY, IcmpType, IcmpUnreach, IpProto, TcpFlag, fmtIp, type Ipv4Addr, type Ipv4Repr, type TcpRepr, type UdpRepr,
+  EMPTY, IcmpType, IcmpUnreach, IpProto, TcpFlag, fmtIp, rewriteIpv4, rewriteTcpPorts, type Ipv4Addr, type Ipv4Repr, type UdpRepr,
 } from '../wire/types.ts';
 import type { Conn } from './conn.ts';
 import { TunType } from './types.ts';
@@ -58,7 +58,8 @@ function decTtl(host: Host, skb: Skb): boolean {
     host.icmpError(skb, IcmpType.TimeExceeded, 0);
     return false;
   }
-  skb.ip = { ...skb.ip, ttl: skb.ip.ttl - 1 };
+  const ip = skb.ip;
+  skb.ip = rewriteIpv4(ip, ip.ttl - 1, ip.src, ip.dst, ip.payload);
   return true;
 }
 
@@ -79,7 +80,7 @@ export function sendOut(host: Host, skb: Skb, dev: string, nexthop: number): Ver
 
 function withPorts(ip: Ipv4Repr, sport: number | null, dport: number | null): Ipv4Repr['payload'] {
   const p = ip.payload;
-  if (p.kind === 'tcp') return { ...p, srcPort: sport ?? p.srcPort, dstPort: dport ?? p.dstPort } satisfies TcpRepr;
+  if (p.kind === 'tcp') return rewriteTcpPorts(p, sport ?? p.srcPort, dport ?? p.dstPort);
   if (p.kind === 'udp') return { ...p, srcPort: sport ?? p.srcPort, dstPort: dport ?? p.dstPort } satisfies UdpRepr;
   return p;
 }
@@ -91,10 +92,10 @@ export function natXmit(host: Host, skb: Skb, cp: Conn): Verdict {
   const ip = skb.ip;
   if (r !== 'local' && ip.ttl > 1) {
     // The rewrite and decrement_ttl() in one copy.
-    skb.ip = { ...ip, dst: cp.daddr as Ipv4Addr, ttl: ip.ttl - 1, payload: withPorts(ip, null, cp.dport) };
+    skb.ip = rewriteIpv4(ip, ip.ttl - 1, ip.src, cp.daddr as Ipv4Addr, withPorts(ip, null, cp.dport));
     return sendOut(host, skb, r.dev.name, r.nexthop);
   }
-  skb.ip = { ...ip, dst: cp.daddr as Ipv4Addr, payload: withPorts(ip, null, cp.dport) };
+  skb.ip = rewriteIpv4(ip, ip.ttl, ip.src, cp.daddr as Ipv4Addr, withPorts(ip, null, cp.dport));
   if (r === 'local') {
     // DNAT to this host: continue through the local stack (but never from the world to 127/8).
     if ((cp.daddr >>> 24) === 127 && skb.inDev !== null) {
@@ -191,7 +192,7 @@ export function fullnatReply(host: Host, skb: Skb, cp: Conn): Verdict {
 /** handle_response() for VS/NAT: the source becomes the virtual address and port. */
 export function natReply(skb: Skb, cp: Conn): void {
   const ip = skb.ip;
-  skb.ip = { ...ip, src: cp.vaddr as Ipv4Addr, payload: withPorts(ip, cp.vport, null) };
+  skb.ip = rewriteIpv4(ip, ip.ttl, cp.vaddr as Ipv4Addr, ip.dst, withPorts(ip, cp.vport, null));
   skb.ipvsDone = true;
   notrack(skb);
 }

@@ -19,7 +19,7 @@ import type { Rng } from '../sim/rng.ts';
 import type { DropCode } from '../sim/frameLog.ts';
 import { Hook, HookTable, Verdict, type Skb } from '../netfilter/hooks.ts';
 import {
-  ArpOp, BROADCAST_MAC, EtherType, IcmpType, IcmpUnreach, IpProto, ZERO_MAC, fmtIp, prefixMask, sameSubnet,
+  ArpOp, BROADCAST_MAC, EtherType, IcmpType, IcmpUnreach, IpProto, ZERO_MAC, fmtIp, prefixMask, rewriteIpv4, sameSubnet,
   type ArpRepr, type EthernetRepr, type IcmpRepr, type Ipv4Addr, type Ipv4Repr, type MacAddr,
 } from '../wire/types.ts';
 import type { NetContext } from './context.ts';
@@ -629,7 +629,7 @@ export class Host {
       this.icmpError(skb, IcmpType.TimeExceeded, 0);
       return;
     }
-    skb.ip = { ...ip, ttl: ip.ttl - 1 };
+    skb.ip = rewriteIpv4(ip, ip.ttl - 1, ip.src, ip.dst, ip.payload);
     const out = this.devs.get(skb.outDev!)!;
     // ICMP redirect: forwarding out of the interface it came in on, to a sender on that link.
     if (inDev && out === inDev && this.sysctl.effective(out.name, 'send_redirects')

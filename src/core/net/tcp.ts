@@ -31,8 +31,11 @@ const RTO_INIT = 1 * SEC;
 const RTO_MAX = 120 * SEC;
 const INIT_CWND = 10;
 
-const NOP: TcpOption = Object.freeze({ kind: 'nop' });
-const NO_OPTIONS: readonly TcpOption[] = Object.freeze([]);
+// Not frozen, though never changed: a frozen object or array has a map of its own, and the
+// option encoders (which see every option of every segment) stay fast only while the options
+// they meet have a few shapes ({kind}, {kind,value}, {kind,shift}, {kind,val,ecr}).
+const NOP: TcpOption = { kind: 'nop' };
+const NO_OPTIONS: readonly TcpOption[] = [];
 
 function tsOption(t: TcpRepr): { val: number } | undefined {
   const o = t.options;

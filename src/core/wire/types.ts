@@ -196,3 +196,23 @@ export interface RawRepr {
 }
 
 export const EMPTY = new Uint8Array(0);
+
+// ---- rewriting (the packet path's copies) ---------------------------------------------------
+//
+// `{ ...ip, dst }` gives every call site's copies a hidden class of their own, so the encoders
+// and the stack, which read every packet, meet many shapes of the same Repr and slow down. These
+// build the copy as a literal with the fields in the canonical order (the order every Repr
+// literal and the parser use), so copies share the originals' shape. A Repr with optional fields
+// (IP options, fragment fields, TCP urgent pointer) is copied with the spread as before.
+
+/** `{ ...ip, ttl, src, dst, payload }`. */
+export function rewriteIpv4(ip: Ipv4Repr, ttl: number, src: Ipv4Addr, dst: Ipv4Addr, payload: IpPayload): Ipv4Repr {
+  if (ip.mf !== undefined || ip.fragOffset !== undefined || ip.options !== undefined) return { ...ip, ttl, src, dst, payload };
+  return { kind: 'ipv4', tos: ip.tos, id: ip.id, df: ip.df, ttl, protocol: ip.protocol, src, dst, payload };
+}
+
+/** `{ ...t, srcPort, dstPort }`. */
+export function rewriteTcpPorts(t: TcpRepr, srcPort: number, dstPort: number): TcpRepr {
+  if (t.urgent !== undefined) return { ...t, srcPort, dstPort };
+  return { kind: 'tcp', srcPort, dstPort, seq: t.seq, ack: t.ack, flags: t.flags, window: t.window, options: t.options, payload: t.payload };
+}
