@@ -1,15 +1,17 @@
 /**
- * What an ICMP error carries: the offending packet's IP header and the first 8 bytes of its
- * payload (RFC 792), and the way back from those bytes to "which socket sent this".
+ * What an ICMP error carries: as much of the offending packet as fits in 576 bytes with the
+ * new IP and ICMP headers (Linux's icmp_send(): room = 576 - 20 - 8; RFC 792's minimum is the
+ * IP header and 8 bytes), and the way back from those bytes to "which socket sent this".
  */
 import { emitIpv4, ipv4BufferLen } from '../wire/ipv4.ts';
 import { EMPTY, IpProto, type Ipv4Addr, type Ipv4Repr } from '../wire/types.ts';
 
+const QUOTE_MAX = 576 - 20 - 8;
+
 export function icmpQuote(ip: Ipv4Repr): Uint8Array {
   const full = new Uint8Array(ipv4BufferLen(ip));
   emitIpv4(ip, full, 0);
-  const ihl = (full[0] & 0x0f) * 4;
-  return full.slice(0, Math.min(full.length, ihl + 8));
+  return full.length <= QUOTE_MAX ? full : full.slice(0, QUOTE_MAX);
 }
 
 /** The quoted packet with a partial transport header (ports, and TCP's sequence number). */

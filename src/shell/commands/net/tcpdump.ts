@@ -208,10 +208,7 @@ export function makeFormatter(o: { numeric: number; ether: boolean; quiet: boole
       switch (t.type) {
         case IcmpType.EchoRequest: return `IP ${v}${a}: ICMP echo request, id ${t.rest >>> 16}, seq ${t.rest & 0xffff}, length ${len}`;
         case IcmpType.EchoReply: return `IP ${v}${a}: ICMP echo reply, id ${t.rest >>> 16}, seq ${t.rest & 0xffff}, length ${len}`;
-        case IcmpType.DestUnreachable: {
-          const what = ['net', 'host', 'protocol', 'port'][t.code];
-          return `IP ${v}${a}: ICMP ${what ? `${what} unreachable` : `unreachable code ${t.code}`}, length ${len}`;
-        }
+        case IcmpType.DestUnreachable: return `IP ${v}${a}: ICMP ${unreachText(t.code, t.rest, t.payload, o.numeric ? null : services)}, length ${len}`;
         case IcmpType.TimeExceeded: return `IP ${v}${a}: ICMP time exceeded in-transit, length ${len}`;
         case IcmpType.Redirect: return `IP ${v}${a}: ICMP redirect, length ${len}`;
         default: return `IP ${v}${a}: ICMP type-#${t.type}, length ${len}`;
@@ -402,3 +399,32 @@ export const tcpdumpCommand: Command = {
     return 0;
   },
 };
+
+/** tcpdump's print-icmp.c for type 3: what was unreachable, named from the quoted datagram. */
+const UNREACH: Record<number, string> = {
+  5: '%s unreachable - source route failed', 6: 'net %s unreachable - unknown', 7: 'host %s unreachable - unknown',
+  8: '%s unreachable - source host isolated', 9: 'net %s unreachable - admin prohibited', 10: 'host %s unreachable - admin prohibited',
+  11: 'net %s unreachable - tos prohibited', 12: 'host %s unreachable - tos prohibited', 13: 'host %s unreachable - admin prohibited filter',
+  14: 'host %s unreachable - host precedence violation', 15: 'host %s unreachable - precedence cutoff',
+};
+
+function unreachText(code: number, rest: number, q: Uint8Array, names: ReadonlyMap<number, string> | null): string {
+  if (q.length < 20) return `#${code} unreachable`;
+  const dst = fmtIp((((q[16] << 24) | (q[17] << 16) | (q[18] << 8) | q[19]) >>> 0) as never);
+  const proto = q[9], ihl = (q[0] & 0x0f) * 4;
+  switch (code) {
+    case 0: return `net ${dst} unreachable`;
+    case 1: return `host ${dst} unreachable`;
+    case 2: return `${dst} protocol ${proto} unreachable`;
+    case 3: {
+      if (q.length < ihl + 4) return `${dst} port unreachable`;
+      const dport = (q[ihl + 2] << 8) | q[ihl + 3];
+      const name = names?.get(dport) ?? String(dport);
+      if (proto === 6) return `${dst} tcp port ${name} unreachable`;
+      if (proto === 17) return `${dst} udp port ${name} unreachable`;
+      return `${dst} protocol ${proto} port ${dport} unreachable`;
+    }
+    case 4: return `${dst} unreachable - need to frag (mtu ${rest & 0xffff})`;
+    default: return (UNREACH[code] ?? `#${code} %s unreachable`).replace('%s', dst);
+  }
+}
