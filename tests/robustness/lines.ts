@@ -125,6 +125,8 @@ export function silentFailureOk(cmd: string, args: readonly string[], status: nu
     case 'journalctl': return has('-q');
     case 'tcpdump': case 'traceroute': return out.length > 0;
     case 'kill': return out.length > 0;
+    case 'arp': return out.length > 0;                                // "No ARP entry for HOST" on stdout
+    case 'declare': case 'typeset': return has('-f', '-F');           // declare -f NAME: no such function, silently
     default: return false;
   }
 }

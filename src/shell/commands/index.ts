@@ -15,7 +15,7 @@ import { selinuxCommands } from './selinuxutils.ts';
 import { systemCommands } from './system.ts';
 import { curlCommand } from './net/curl.ts';
 import { ipCommand } from './net/ip.ts';
-import { ifconfigCommand, routeCommand } from './net/nettools.ts';
+import { arpCommand, ifconfigCommand, netstatCommand, routeCommand } from './net/nettools.ts';
 import { pingCommand } from './net/ping.ts';
 import { ssCommand } from './net/ss.ts';
 import { sysctlCommand } from './net/sysctl.ts';
@@ -23,7 +23,7 @@ import { tcpdumpCommand } from './net/tcpdump.ts';
 import { tracerouteCommand } from './net/traceroute.ts';
 
 const netCommands: Command[] = [curlCommand, ipCommand, pingCommand, ssCommand, sysctlCommand, tcpdumpCommand, tracerouteCommand,
-  ifconfigCommand, routeCommand];
+  ifconfigCommand, routeCommand, arpCommand, netstatCommand];
 
 export const allCommands: Command[] = [
   ...coreutilsCommands, ...systemCommands, ...networkManagerCommands, ...iptablesCommands, ...ipvsadmCommands, ...keepalivedCommands, ...netCommands,
