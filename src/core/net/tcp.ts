@@ -458,6 +458,7 @@ export class TcpSocket {
     this.clearRto();
     this.unacked = [];
     this.sendQueue = []; // already empty (our FIN went after it): drop the spare capacity for the 60 s
+    this.tsOpts = null;
     this.stack.changed(this);
     const q = this.stack.host.net.q;
     this.twTimer = q.call(q.now + TIME_WAIT, TcpSocket.timeWaitOver, this);

@@ -93,7 +93,9 @@ export function result(name: string, dest: Dest | null, steps: SchedStep[], summ
   const outcome = dest ? `→ ${dest.label}` : `→ none (${extra.err ?? NO_DEST})`;
   // slice(): an exact-size copy (a list grown by push keeps spare capacity, and a result lives
   // as long as the connection it created).
-  return { dest, steps: steps.slice(), text: `${name}: ${summary ? summary + ' ' : ''}${outcome}`, bucket: extra.bucket, err: dest ? undefined : extra.err ?? NO_DEST };
+  // join(): one flat string, not a tree of cons strings (the text lives as long as the connection).
+  const text = [name, ': ', summary, summary ? ' ' : '', outcome].join('');
+  return { dest, steps: steps.slice(), text, bucket: extra.bucket, err: dest ? undefined : extra.err ?? NO_DEST };
 }
 
 /** gcd() of lib/math/gcd.c. */
