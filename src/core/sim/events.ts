@@ -7,14 +7,14 @@
  * it. Events with the same time run in the order they were scheduled, so a run is
  * reproducible. Timers can be cancelled in O(1) (lazy deletion).
  *
- * Two tiers, one order: events due before `horizon` live in a binary heap ordered by (time,
- * scheduling sequence); later ones wait unsorted in buckets of BUCKET µs. When the heap runs
- * dry the earliest bucket moves into it (its cancelled entries are simply dropped) and the
- * horizon moves past it. Every heap entry is earlier than every bucketed one, so events run
- * in exactly the order a single heap would give. The buckets keep the long timers that are
- * re-armed on every packet (TCP's RTO and TIME_WAIT, IPVS's connection timeouts) out of the
- * heap, which then holds only the next few milliseconds of traffic, and cancelling one takes
- * it out of its bucket at once.
+ * Two tiers, one order: events due within BUCKET µs of now go into a binary heap ordered by
+ * (time, scheduling sequence); later ones wait unsorted in buckets of BUCKET µs. Before the
+ * heap's first event runs, every bucket that starts at or before its time is moved into the
+ * heap, so the heap's first event is always the earliest of all, and events run in exactly
+ * the order a single heap would give. The buckets keep the long timers that are re-armed on
+ * every packet (TCP's RTO and TIME_WAIT, IPVS's connection timeouts) out of the heap, which
+ * holds only the next few milliseconds of traffic, and cancelling one takes it out of its
+ * bucket at once.
  */
 
 export type Micros = number;
@@ -45,8 +45,6 @@ export class EventQueue {
   /** Cancelled entries still in the heap (lazy deletion); compacted when they dominate. */
   private cancelledCount = 0;
   private _now: Micros = 0;
-  /** Every heap entry is due before this; every bucketed one at or after it. */
-  private horizon: Micros = BUCKET;
   /** Far tier: bucket index (time / BUCKET) → entries in scheduling order. */
   private readonly far = new Map<number, Entry[]>();
   /** Min-heap of the bucket indices present in `far`. */
@@ -77,7 +75,7 @@ export class EventQueue {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private push(at: Micros, fn: (a: any, b: any, c: any, d: any) => void, a: unknown, b: unknown, c: unknown, d: unknown): Entry {
     const e = new Entry(at < this._now ? this._now : at, this.seq++, fn, a, b, c, d);
-    if (e.at < this.horizon) this.heapPush(e);
+    if (e.at - this._now < BUCKET) this.heapPush(e);
     else this.farPush(e);
     return e;
   }
@@ -139,10 +137,9 @@ export class EventQueue {
     this.cancelledCount = 0;
   }
 
-  /** Move the earliest bucket into the heap (the heap is empty). False when there is none. */
-  private refill(): boolean {
+  /** Move the earliest bucket into the heap. */
+  private refill(): void {
     const ks = this.farKeys;
-    if (ks.length === 0) return false;
     const k = ks[0];
     const last = ks.pop()!;
     if (ks.length) {
@@ -161,22 +158,22 @@ export class EventQueue {
     const list = this.far.get(k)!;
     this.far.delete(k);
     this.farCount -= list.length;
-    this.horizon = (k + 1) * BUCKET;
     // Entries flagged `cancelled` without cancel() (keepalived does that) are dropped here.
     for (const e of list) {
       e.idx = -1;
       if (!e.cancelled) this.heapPush(e);
     }
-    return true;
   }
 
   /** Time of the next live event, or Infinity. */
   peekTime(): Micros {
     const h = this.heap;
+    const ks = this.farKeys;
     for (;;) {
       while (h.length && h[0].cancelled) { this.pop(); this.cancelledCount--; }
-      if (h.length) return h[0].at;
-      if (!this.refill()) return Infinity;
+      // A bucket starting at or before the heap's first event may hold earlier events.
+      if (ks.length && (h.length === 0 || ks[0] * BUCKET <= h[0].at)) { this.refill(); continue; }
+      return h.length ? h[0].at : Infinity;
     }
   }
 

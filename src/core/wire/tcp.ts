@@ -125,6 +125,15 @@ export function tcpOptionsLen(options: readonly TcpOption[]): number {
 
 /** Writes the options at `off`, zero-padded to a multiple of 4; returns the padded length. */
 export function emitTcpOptions(options: readonly TcpOption[], buf: Uint8Array, off: number): number {
+  // Linux's option block on every segment after the handshake: NOP, NOP, timestamps.
+  if (options.length === 3) {
+    const a = options[0], b = options[1], c = options[2];
+    if (a.kind === 'nop' && b.kind === 'nop' && c.kind === 'ts') {
+      buf[off] = 1; buf[off + 1] = 1; buf[off + 2] = 8; buf[off + 3] = 10;
+      put32(buf, off + 4, c.val); put32(buf, off + 8, c.ecr);
+      return 12;
+    }
+  }
   let p = off;
   for (let i = 0; i < options.length; i++) {
     const o = options[i];
