@@ -182,11 +182,17 @@ class TupleMap {
    * inner map serves them all instead of a map per connection).
    */
   constructor(private readonly clientFirst: boolean) {}
+  // The last lookup and its answer (a flow's packets come in a row); any change forgets it.
+  private hitProto = -1; private hitK1 = -1; private hitK2 = -1; private hit: Conn | undefined = undefined;
   get(proto: number, a1: number, p1: number, a2: number, p2: number): Conn | undefined {
     const k1 = a1 * 65536 + p1, k2 = a2 * 65536 + p2;
-    return this.clientFirst ? this.m.get(proto)?.get(k2)?.get(k1) : this.m.get(proto)?.get(k1)?.get(k2);
+    if (k1 === this.hitK1 && k2 === this.hitK2 && proto === this.hitProto) return this.hit;
+    const c = this.clientFirst ? this.m.get(proto)?.get(k2)?.get(k1) : this.m.get(proto)?.get(k1)?.get(k2);
+    this.hitProto = proto; this.hitK1 = k1; this.hitK2 = k2; this.hit = c;
+    return c;
   }
   set(proto: number, a1: number, p1: number, a2: number, p2: number, c: Conn): void {
+    this.hitProto = -1; this.hit = undefined;
     let byProto = this.m.get(proto);
     if (!byProto) { byProto = new Map(); this.m.set(proto, byProto); }
     let ko = a1 * 65536 + p1, ki = a2 * 65536 + p2;
@@ -197,6 +203,7 @@ class TupleMap {
   }
   /** Remove the entry if it is `c`. */
   del(proto: number, a1: number, p1: number, a2: number, p2: number, c: Conn): void {
+    this.hitProto = -1; this.hit = undefined;
     const byProto = this.m.get(proto);
     let ko = a1 * 65536 + p1, ki = a2 * 65536 + p2;
     if (this.clientFirst) { const t = ko; ko = ki; ki = t; }

@@ -304,12 +304,24 @@ export class Ipvs {
   }
 
   /** ip_vs_service_find(): fwmark first, then <proto,addr,port>, then FTP and port-zero fallbacks. */
+  private lastSvcProto = -1;
+  private lastSvcAddr = -1;
+  private lastSvcPort = -1;
+  private lastSvcKey = '';
+
   findService(mark: number, proto: number, addr: number, port: number): Service | undefined {
     if (mark) {
       const s = this.svcs.get(`f${mark}`);
       if (s) return s;
     }
-    let s = this.svcs.get(keyOf({ fwmark: 0, protocol: proto, addr, port }));
+    // The key string of the last lookup is kept: a flow's packets ask for the same service.
+    let key: string;
+    if (proto === this.lastSvcProto && addr === this.lastSvcAddr && port === this.lastSvcPort) key = this.lastSvcKey;
+    else {
+      key = keyOf({ fwmark: 0, protocol: proto, addr, port });
+      this.lastSvcProto = proto; this.lastSvcAddr = addr; this.lastSvcPort = port; this.lastSvcKey = key;
+    }
+    let s = this.svcs.get(key);
     if (!s && proto === Proto.TCP && (port === 20 || port >= 1024)) {
       const ftp = this.svcs.get(keyOf({ fwmark: 0, protocol: proto, addr, port: 21 }));
       if (ftp) s = ftp;

@@ -490,10 +490,17 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
 class ConnTable {
   private readonly byRemote = new Map<number, Map<number, TcpSocket>>();
   size = 0;
+  // The last lookup and its answer (a connection's segments come in a row); any change forgets it.
+  private hitR = -1; private hitL = -1; private hit: TcpSocket | undefined = undefined;
   get(laddr: number, lport: number, raddr: number, rport: number): TcpSocket | undefined {
-    return this.byRemote.get(raddr * 65536 + rport)?.get(laddr * 65536 + lport);
+    const rk = raddr * 65536 + rport, lk = laddr * 65536 + lport;
+    if (rk === this.hitR && lk === this.hitL) return this.hit;
+    const s = this.byRemote.get(rk)?.get(lk);
+    this.hitR = rk; this.hitL = lk; this.hit = s;
+    return s;
   }
   set(s: TcpSocket): void {
+    this.hitR = -1; this.hit = undefined;
     const rk = s.raddr * 65536 + s.rport;
     let m = this.byRemote.get(rk);
     if (!m) { m = new Map(); this.byRemote.set(rk, m); }
@@ -501,6 +508,7 @@ class ConnTable {
     m.set(s.laddr * 65536 + s.lport, s);
   }
   delete(s: TcpSocket): void {
+    this.hitR = -1; this.hit = undefined;
     const rk = s.raddr * 65536 + s.rport;
     const m = this.byRemote.get(rk);
     if (!m) return;
