@@ -237,13 +237,13 @@ export function ipvsInHook(ipvs: Ipvs, skb: Skb, hook: Hook): Verdict {
   const ip = skb.ip;
   // Only packets for this host (PACKET_HOST) or sent by it.
   if (hook === Hook.LOCAL_IN && !host.isLocal(ip.dst)) return Verdict.ACCEPT;
-  if (ipvs.sysctl('backup_only') && ipvs.daemons.backup) return Verdict.ACCEPT;
+  if (ipvs.sysBackupOnly.value && ipvs.daemons.backup) return Verdict.ACCEPT;
   const p = l4(skb);
   if (!p) return Verdict.ACCEPT;
   ipvs.catchUp();
   let cp = ipvs.conns.inGet(p.proto, ip.src, p.sport, ip.dst, p.dport);
 
-  const reuse = ipvs.sysctl('conn_reuse_mode');
+  const reuse = ipvs.sysConnReuse.value;
   if (cp && reuse && p.proto === Proto.TCP && p.tcpFlags & TcpFlag.SYN) {
     let resched = false;
     if (ipvs.sysctl('expire_nodest_conn') && cp.dest && cp.dest.weight === 0) resched = true;

@@ -136,6 +136,8 @@ export class Ipvs {
     this.est = new Estimator(host.now);
     this.est.add(this.tot);
     this.defineSysctls();
+    this.sysBackupOnly = this.sys.backup_only;
+    this.sysConnReuse = this.sys.conn_reuse_mode;
     mountProc(this);
     this.offHost = host.on((ev) => { if (ev.kind === 'power' && !ev.on) host.unloadModule('ip_vs'); });
   }
@@ -248,6 +250,9 @@ export class Ipvs {
   }
 
   sysctl(name: string): number { return this.sys[name]?.value ?? 0; }
+  /** The cells of the two sysctls ip_vs_in() reads for every packet (same objects as in `sys`). */
+  readonly sysBackupOnly: { value: number };
+  readonly sysConnReuse: { value: number };
 
   /** The environment a scheduler sees at the current virtual time. */
   env(): SchedEnv {

@@ -393,8 +393,9 @@ export class Host {
   /** Subnet broadcast or limited broadcast for a device (a set per device, rebuilt when addresses change). */
   private isBroadcastFor(dev: Dev, addr: number): boolean {
     if (addr === 0xffffffff) return true;
-    if (this.bcastGen !== this.addrGen) { this.bcast.clear(); this.bcastGen = this.addrGen; }
-    let set = this.bcast.get(dev);
+    if (this.bcastGen !== this.addrGen) { this.bcast.clear(); this.bcastGen = this.addrGen; this.bcastDev = null; }
+    // The last device asked about (a host's packets mostly arrive on one or two NICs).
+    let set = dev === this.bcastDev ? this.bcastSet : this.bcast.get(dev);
     if (!set) {
       set = new Set();
       for (const a of dev.addrs) {
@@ -404,8 +405,11 @@ export class Host {
       }
       this.bcast.set(dev, set);
     }
+    this.bcastDev = dev; this.bcastSet = set;
     return set.size > 0 && set.has(addr);
   }
+  private bcastDev: Dev | null = null;
+  private bcastSet: Set<number> | undefined = undefined;
   private bcastGen = -1;
   private readonly bcast = new Map<Dev, Set<number>>();
 
