@@ -32,7 +32,10 @@ const cases: Case[] = [
   ['delete what is not there', [], 'route del -host 1.2.3.4', 7, '', 'SIOCDELRT: No such process\n'],
   ['-net without a mask', [], 'route add -net 10.0.0.0 dev eth0', 7, '', 'SIOCADDRT: Invalid argument\n'],
   ['netmask that does not match', [], 'route add -net 10.0.0.1 netmask 255.0.0.0 dev eth0', 3, '', /^route: netmask doesn't match route address\nUsage: inet_route/],
-  ['route default and gw', ['route add default gw 192.168.137.2 metric 5'], 'route', 0, /^Kernel IP routing table\n.*\ndefault         192\.168\.137\.2   0\.0\.0\.0         UG    5      0        0 eth0\n/, ''],
+  // RHEL 9's nss-myhostname names every current default gateway "_gateway"; -n keeps numbers.
+  ['route default and gw', ['route add default gw 192.168.137.2 metric 5'], 'route', 0, /^Kernel IP routing table\n.*\ndefault         _gateway        0\.0\.0\.0         UG    5      0        0 eth0\ndefault         _gateway        0\.0\.0\.0         UG    100 /, ''],
+  ['route -n default and gw', ['route add default gw 192.168.137.2 metric 5'], 'route -n', 0, /^Kernel IP routing table\n.*\n0\.0\.0\.0         192\.168\.137\.2   0\.0\.0\.0         UG    5      0        0 eth0\n/, ''],
+  ['arp -a names the gateway', ['arp -s 192.168.137.140 00:11:22:33:44:55'], 'arp -a', 0, '_gateway (192.168.137.140) at 00:11:22:33:44:55 [ether] PERM on eth0\n', ''],
   ['route bad verb', [], 'route show', 3, '', /^Usage: route \[-nNvee\]/],
   ['arp -s then -n', ['arp -s 192.168.137.9 00:11:22:33:44:55'], 'arp -n', 0,
     'Address                  HWtype  HWaddress           Flags Mask            Iface\n192.168.137.9            ether   00:11:22:33:44:55   CM                    eth0\n', ''],

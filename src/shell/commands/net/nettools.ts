@@ -14,7 +14,7 @@ import type { Vfs } from '../../../core/fs/vfs.ts';
 import { fmtIp, fmtMac, maskPrefix, parseMac, prefixMask, type Ipv4Addr } from '../../../core/wire/types.ts';
 import type { CmdContext, Co, Command } from '../../types.ts';
 import { linkLocal } from './ip.ts';
-import { parseInetAton, resolveHost, reverseHost } from './resolve.ts';
+import { defaultGateways, parseInetAton, resolveHost, reverseHost } from './resolve.ts';
 
 // ---- shared ---------------------------------------------------------------------------------------
 
@@ -70,10 +70,10 @@ function networks(fs: Vfs): { name: string; addr: Ipv4Addr }[] {
 }
 
 /** INET_rresolve: numeric, or "default"/"*" for 0.0.0.0/0, /etc/hosts for hosts, /etc/networks for networks. */
-function rresolve(fs: Vfs, addr: number, numeric: boolean, mask: number, asHost: boolean, dflt: boolean): string {
+function rresolve(fs: Vfs, addr: number, numeric: boolean, mask: number, asHost: boolean, dflt: boolean, gws: readonly number[] = []): string {
   if (numeric) return fmtIp(addr);
   if (addr === 0) return mask === 0 ? (dflt ? 'default' : '*') : '0.0.0.0';
-  if ((addr & ~mask) !== 0 || asHost) return reverseHost(fs, addr) ?? fmtIp(addr);
+  if ((addr & ~mask) !== 0 || asHost) return reverseHost(fs, addr, gws) ?? fmtIp(addr);
   return networks(fs).find((n) => n.addr === addr)?.name ?? fmtIp(addr);
 }
 
@@ -507,6 +507,7 @@ export function routeTable(h: Host, fs: Vfs, numeric: boolean, ext: number): str
   if (ext === 1) s += 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n';
   if (ext === 2) s += 'Destination     Gateway         Genmask         Flags   MSS Window  irtt Iface\n';
   if (ext >= 3) s += 'Destination     Gateway         Genmask         Flags Metric Ref    Use Iface    MSS   Window irtt\n';
+  const gws = numeric ? [] : defaultGateways(h);
   for (const r of procRoutes(h)) {
     const mask = prefixMask(r.prefix) >>> 0;
     const hostRoute = r.prefix === 32;
@@ -514,8 +515,8 @@ export function routeTable(h: Host, fs: Vfs, numeric: boolean, ext: number): str
     let flags = reject ? '!' : 'U';
     if (r.gw !== null && !reject) flags += 'G';
     if (hostRoute) flags += 'H';
-    const dst = rresolve(fs, r.dst, numeric, mask, hostRoute, true).slice(0, 15);
-    const gw = (r.gw === null ? (numeric ? '0.0.0.0' : '0.0.0.0') : rresolve(fs, r.gw, numeric, 0xffffff00, true, false)).slice(0, 15);
+    const dst = rresolve(fs, r.dst, numeric, mask, hostRoute, true, gws).slice(0, 15);
+    const gw = (r.gw === null ? '0.0.0.0' : rresolve(fs, r.gw, numeric, 0xffffff00, true, false, gws)).slice(0, 15);
     const gm = fmtIp(mask);
     const metric = r.metric ?? 0;
     const iface = r.dev ?? '*';
@@ -836,6 +837,7 @@ export const arpCommand: Command = {
       }
       let out = '';
       let entries = 0, showed = 0, title = false;
+      const gws = numeric ? [] : defaultGateways(h);
       for (const n of h.neigh.all()) {
         if (n.state === 'NOARP') continue;
         entries++;
@@ -847,7 +849,7 @@ export const arpCommand: Command = {
         const perm = n.state === 'PERMANENT';
         const hwa = complete && n.mac !== null ? fmtMac(n.mac) : '00:00:00:00:00:00';
         let name = '?';
-        if (!numeric) { const x = rresolve(ctx.fs, n.ip, false, 0xffffff00, false, true); if (x !== ip) name = x; }
+        if (!numeric) { const x = rresolve(ctx.fs, n.ip, false, 0xffffff00, false, true, gws); if (x !== ip) name = x; }
         if (linuxStyle) {
           if (!title) { out += 'Address                  HWtype  HWaddress           Flags Mask            Iface\n'; title = true; }
           const flags = (complete ? 'C' : '') + (perm ? 'M' : '');
@@ -1018,8 +1020,9 @@ export const netstatCommand: Command = {
     const anyProto = tcp || udp || raw || unix || other;
     let svc: Map<number, string> = new Map();
     if (!numPort) { try { svc = readServicesByPort(ctx.fs); } catch { /* none */ } }
+    const gws = numHost ? [] : defaultGateways(h);
     const addr = (a: number, p: number): string => {
-      const sa = numHost ? fmtIp(a) : rresolve(ctx.fs, a, false, 0xffffff00, false, false);
+      const sa = numHost ? fmtIp(a) : rresolve(ctx.fs, a, false, 0xffffff00, false, false, gws);
       const sp = p === 0 ? '*' : numPort ? String(p) : svc.get(p) ?? String(p);
       if (!wide && sa.length + sp.length > 22) {
         const pl = Math.min(sp.length, 18);

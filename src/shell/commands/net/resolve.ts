@@ -5,6 +5,7 @@
  */
 import { parseIpv4, type Ipv4Addr } from '../../../core/wire/types.ts';
 import type { Vfs } from '../../../core/fs/vfs.ts';
+import type { Host } from '../../../core/net/host.ts';
 
 /** Also accepts the shortened forms inet_aton takes ("127.1", "10.1.2"). */
 export function parseInetAton(s: string): Ipv4Addr | null {
@@ -37,13 +38,22 @@ export function resolveHost(fs: Vfs, name: string): Ipv4Addr | null {
   return null;
 }
 
-/** The name /etc/hosts gives an address (for -L style reverse lookups), or null. */
-export function reverseHost(fs: Vfs, addr: number): string | null {
+/**
+ * The name an address has, or null: /etc/hosts first, then (no DNS in the lab) RHEL 9's
+ * nss-myhostname (`hosts: files dns myhostname`), which names the host's current default
+ * gateways `_gateway` — what `route`, `arp` and `traceroute` show on a real VM.
+ */
+export function reverseHost(fs: Vfs, addr: number, gateways: readonly number[] = []): string | null {
   let hosts = '';
-  try { hosts = fs.readFile('/etc/hosts'); } catch { return null; }
+  try { hosts = fs.readFile('/etc/hosts'); } catch { /* none */ }
   for (const line of hosts.split('\n')) {
     const t = line.replace(/#.*/, '').trim().split(/\s+/);
     if (t.length >= 2 && parseIpv4(t[0]) === addr) return t[1];
   }
-  return null;
+  return gateways.includes(addr) ? '_gateway' : null;
+}
+
+/** The gateways of the host's default routes on devices that are up (nss-myhostname's `_gateway`). */
+export function defaultGateways(h: Host): number[] {
+  return h.routes.routes.filter((r) => r.prefix === 0 && r.gw !== null && (r.dev === null || h.dev(r.dev)?.up)).map((r) => r.gw!);
 }

@@ -6,7 +6,7 @@
 import { SEC } from '../../../core/sim/events.ts';
 import { IcmpType, IpProto, fmtIp, type IcmpRepr, type Ipv4Addr, type Ipv4Repr } from '../../../core/wire/types.ts';
 import { waitSim, type CmdContext, type Co, type Command } from '../../types.ts';
-import { resolveHost, reverseHost } from './resolve.ts';
+import { defaultGateways, resolveHost, reverseHost } from './resolve.ts';
 
 export const tracerouteCommand: Command = {
   name: 'traceroute',
@@ -51,7 +51,8 @@ export const tracerouteCommand: Command = {
     const rr = h.routeOutput(dst);
     if (typeof rr === 'string') { ctx.stderr.write(`connect: Network is unreachable\n`); return 1; }
     ctx.stdout.write(`traceroute to ${dest} (${fmtIp(dst)}), ${maxHops} hops max, 60 byte packets\n`);
-    const name = (a: number) => (numeric ? fmtIp(a) : `${reverseHost(ctx.fs, a) ?? fmtIp(a)} (${fmtIp(a)})`);
+    const gws = numeric ? [] : defaultGateways(h);
+    const name = (a: number) => (numeric ? fmtIp(a) : `${reverseHost(ctx.fs, a, gws) ?? fmtIp(a)} (${fmtIp(a)})`);
     let port = 33434;
     let got: { from: number; type: number; code: number; at: number } | null = null;
     let want = -1;
