@@ -165,3 +165,16 @@ test('the page forbids inline script (Content-Security-Policy)', async ({ page, 
   await openTerminal(page, 'lvs');
   expect(violations).toEqual([]);
 });
+
+test('a long loop in slow motion offers full speed, which finishes it', async ({ page }) => {
+  await openLab(page, 'nat');
+  await expect(page.getByRole('switch', { name: 'Animate' })).toBeChecked();
+  await run(page, 'lvs', 'for i in {1..30}; do curl -s 192.168.137.130; done');
+  const hint = page.getByRole('status').filter({ hasText: 'Slow motion: every frame is drawn' });
+  await expect(hint).toBeVisible({ timeout: 15_000 });
+  await hint.getByRole('button', { name: 'Run at full speed' }).click();
+  await expect(page.getByRole('switch', { name: 'Animate' })).not.toBeChecked();
+  await waitIdle(page, 'lvs', 30_000);
+  expect((await termLines(page, 'lvs')).filter((l) => l === 'RS1 - 192.168.137.130')).toHaveLength(30);
+  await expect(hint).toHaveCount(0);
+});

@@ -31,6 +31,17 @@ function useRate(frames: number): number {
   return rate;
 }
 
+/** True once a shell has been busy for `ms` of real time while every frame is animated. */
+function useLongAnimatedRun(on: boolean, ms = 6000): boolean {
+  const [long, setLong] = useState(false);
+  useEffect(() => {
+    if (!on) { setLong(false); return; }
+    const t = setTimeout(() => setLong(true), ms);
+    return () => clearTimeout(t);
+  }, [on, ms]);
+  return long;
+}
+
 export default memo(function Controls() {
   const t = useT();
   const { mode, status, expand } = useApp(useShallow((s) => ({ mode: s.mode, status: s.status, expand: s.expandLabels })));
@@ -39,6 +50,8 @@ export default memo(function Controls() {
   const rate = useRate(frames);
   const travelling = status?.travelAt != null;
   const playing = mode.animate && !mode.paused && !travelling;
+  // A loop of requests at animation speed takes minutes: offer full speed once it runs a while.
+  const slow = useLongAnimatedRun(playing && (status?.busy.length ?? 0) > 0);
 
   return (
     <div className="controls" role="toolbar" aria-label={t('region.controls')}>
@@ -78,6 +91,12 @@ export default memo(function Controls() {
         {!mode.animate && rate > 0 && <span className="counter__rate">{Math.round(rate).toLocaleString('en-US')}/s</span>}
         <span className="counter__clock" title={t('anim.clock')}>{fmtClock(status?.now ?? 0)}</span>
       </div>
+      {slow && (
+        <div className="slowhint" role="status">
+          <span>{t('anim.slow')}</span>
+          <button type="button" className="btn btn--small" onClick={() => setMode({ animate: false })}>{t('anim.full')}</button>
+        </div>
+      )}
       {travelling && (
         <div className="travel" role="status">
           <span>{t('anim.travel', { n: status!.travelAt! })}</span>
