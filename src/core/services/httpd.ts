@@ -166,6 +166,7 @@ export class Httpd implements ServiceImpl {
   }
 
   private lastParsed: { buf: string; req: HttpRequest | null } = { buf: '', req: null };
+  private lastLogLine: { raddr: number; nowS: number; requestLine: string; status: number; size: number | string; ref: string; ua: string; line: string } | null = null;
   private lastResponse: { body: Uint8Array; nowS: number; server: string; headOnly: boolean; out: Uint8Array } | null = null;
 
   private respond(req: HttpRequest, s: TcpSocket, https: boolean): Uint8Array {
@@ -175,7 +176,7 @@ export class Httpd implements ServiceImpl {
     const nowS = Math.floor(now / SEC);
     const server = this.host.packages.has('mod_ssl') ? `${HTTPD_VERSION} OpenSSL/3.0.7` : HTTPD_VERSION;
     let path = req.path.split('?')[0];
-    try { path = decodeURIComponent(path); } catch { /* keep raw */ }
+    if (path.includes('%')) { try { path = decodeURIComponent(path); } catch { /* keep raw */ } }
     let file = this.docRoot + (path.startsWith('/') ? path : '/' + path);
     let status = 200;
     let body = '';
@@ -239,9 +240,18 @@ export class Httpd implements ServiceImpl {
     this.bytesServed += bodyBytes.length;
     const ua = req.headers['user-agent'] ?? '-';
     const ref = req.headers['referer'] ?? '-';
-    // join() makes one flat string (a template literal makes a tree of cons strings, and the
-    // access log keeps every line for a long time).
-    const line = [fmtIp(s.raddr), ' - - ', clfDate(nowS), ' "', req.requestLine, '" ', status, ' ', headOnly || bodyBytes.length === 0 ? '-' : bodyBytes.length, ' "', ref, '" "', ua, '"\n'].join('');
+    const size = headOnly || bodyBytes.length === 0 ? '-' : bodyBytes.length;
+    // The same client, second, request and answer make the same line: reuse the string (the
+    // access log keeps every line for a long time). join() makes it one flat string (a
+    // template literal makes a tree of cons strings).
+    const ll = this.lastLogLine;
+    let line: string;
+    if (ll !== null && ll.raddr === s.raddr && ll.nowS === nowS && ll.requestLine === req.requestLine && ll.status === status
+      && ll.size === size && ll.ref === ref && ll.ua === ua) line = ll.line;
+    else {
+      line = [fmtIp(s.raddr), ' - - ', clfDate(nowS), ' "', req.requestLine, '" ', status, ' ', size, ' "', ref, '" "', ua, '"\n'].join('');
+      this.lastLogLine = { raddr: s.raddr, nowS, requestLine: req.requestLine, status, size, ref, ua, line };
+    }
     try {
       fs.writeFile(ACCESS_LOG, line, { append: true });
       // logrotate, compressed: keep memory bounded however long a lab runs (RHEL rotates weekly
