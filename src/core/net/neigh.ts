@@ -49,13 +49,21 @@ const QUEUE_MAX = 101; // unres_qlen_bytes 212992 / ~2 KB truesize, as the kerne
 /** Entries per device, keyed by address (numbers, not strings: this is on every packet's path). */
 class NeighMap {
   private readonly byDev = new Map<string, Map<number, Neigh>>();
-  get(dev: string, ip: number): Neigh | undefined { return this.byDev.get(dev)?.get(ip); }
+  // The last lookup and its answer (a flow's packets ask for the same next hop); set and delete forget it.
+  private hitDev: string | null = null; private hitIp = -1; private hit: Neigh | undefined = undefined;
+  get(dev: string, ip: number): Neigh | undefined {
+    if (ip === this.hitIp && dev === this.hitDev) return this.hit;
+    const n = this.byDev.get(dev)?.get(ip);
+    this.hitDev = dev; this.hitIp = ip; this.hit = n;
+    return n;
+  }
   set(n: Neigh): void {
+    this.hitDev = null; this.hit = undefined;
     let m = this.byDev.get(n.dev);
     if (!m) { m = new Map(); this.byDev.set(n.dev, m); }
     m.set(n.ip, n);
   }
-  delete(n: Neigh): void { this.byDev.get(n.dev)?.delete(n.ip); }
+  delete(n: Neigh): void { this.hitDev = null; this.hit = undefined; this.byDev.get(n.dev)?.delete(n.ip); }
   *values(): IterableIterator<Neigh> { for (const m of this.byDev.values()) yield* m.values(); }
 }
 
