@@ -110,6 +110,8 @@ export class Host {
   private addrGen = 0;
   private localCacheGen = -1;
   private localCache = new Map<number, Dev>();
+  /** Prefixes of addresses on loopback devices besides 127/8: the kernel's RTN_LOCAL prefix routes. */
+  private localPrefixes: { net: number; mask: number; dev: Dev }[] = [];
   private routeCacheGen = -1;
   private routeCacheAddrGen = -1;
   private routeCache = new Map<number, Route | null>();
@@ -358,8 +360,10 @@ export class Host {
         this.routes.removeWhere((r) => r.dev === devName && r.proto === 'kernel' && r.src === gone.addr);
       }
     }
-    // Routes whose preferred source vanished stay (as Linux keeps them), but gateway routes
-    // that are no longer reachable are removed by the kernel only on link events; keep them.
+    // fib_del_ifaddr(): once the address is gone from the host, fib_sync_down_addr() kills
+    // every route that names it as preferred source (`ip route add … src ADDR`), and
+    // fib_flush() removes them. Gateway routes that became unreachable stay until a link event.
+    if (!this.allAddrs().some(({ a }) => a.addr === gone.addr)) this.routes.removeWhere((r) => r.src === gone.addr);
     this.emit({ kind: 'addr', dev: devName });
     return 'ok';
   }
@@ -373,19 +377,31 @@ export class Host {
 
   /**
    * Is `addr` one of this host's addresses (the kernel's local table)? Addresses on devices
-   * that are administratively down are not. 127/8 is local via lo.
+   * that are administratively down are not. 127/8 is local via lo, and so is the whole prefix
+   * of any other address on a loopback device (fib_add_ifaddr() adds its prefix route as
+   * RTN_LOCAL there): a VIP put on lo as /24 instead of /32 makes the whole /24 local.
    */
   localDev(addr: number): Dev | null {
     if ((addr & 0xff000000) >>> 0 === LOOPBACK_NET) return this.devs.get('lo') ?? null;
     if (this.localCacheGen !== this.addrGen) {
       this.localCache.clear();
+      this.localPrefixes = [];
       for (const d of this.devs.values()) {
         if (!d.up) continue;
-        for (const a of d.addrs) if (!this.localCache.has(a.addr)) this.localCache.set(a.addr, d);
+        for (const a of d.addrs) {
+          if (!this.localCache.has(a.addr)) this.localCache.set(a.addr, d);
+          if (d.kind === 'loopback' && a.prefix < 32 && !a.secondary && !a.noprefixroute && (a.addr & 0xff000000) >>> 0 !== LOOPBACK_NET) {
+            const mask = prefixMask(a.prefix) >>> 0;
+            this.localPrefixes.push({ net: (a.addr & mask) >>> 0, mask, dev: d });
+          }
+        }
       }
       this.localCacheGen = this.addrGen;
     }
-    return this.localCache.get(addr) ?? null;
+    const d = this.localCache.get(addr);
+    if (d !== undefined) return d;
+    for (const p of this.localPrefixes) if (((addr & p.mask) >>> 0) === p.net) return p.dev;
+    return null;
   }
 
   isLocal(addr: number): boolean { return this.localDev(addr) !== null; }

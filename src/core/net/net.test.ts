@@ -260,3 +260,38 @@ describe('determinism', () => {
     void (0 as unknown as Ipv4Addr);
   });
 });
+
+describe('addresses and the local table', () => {
+  it("a VIP on lo as /24 (the tutorials' classic slip) makes the whole /24 local: RS1 answers its own ping to the director", () => {
+    const lab = createLab('dr');
+    const rs1 = lab.host('RS1')!;
+    const lvsIp = ip('192.168.137.100');
+    expect(rs1.isLocal(lvsIp)).toBe(false);
+    rs1.addAddr('lo', VIP, 24);
+    expect(rs1.isLocal(VIP)).toBe(true);
+    expect(rs1.isLocal(lvsIp)).toBe(true);
+    expect(rs1.isLocal(ip('192.168.1.111'))).toBe(false);
+    const from = lab.capture.lastNo + 1;
+    rs1.sendIp(lvsIp, IpProto.ICMP, { kind: 'icmp', type: IcmpType.EchoRequest, code: 0, rest: 1, payload: new Uint8Array(8) });
+    lab.advance(SEC / 10);
+    // Nothing leaves on vmnet1: the echo and its reply stay inside RS1.
+    expect(frames(lab, from).filter((x) => x.seg === 'vmnet1')).toEqual([]);
+    rs1.delAddr('lo', VIP, 24);
+    expect(rs1.isLocal(lvsIp)).toBe(false);
+    rs1.addAddr('lo', VIP, 32);
+    expect(rs1.isLocal(lvsIp)).toBe(false);
+    expect(rs1.isLocal(VIP)).toBe(true);
+  });
+
+  it('deleting an address removes the routes that name it as preferred source (fib_sync_down_addr)', () => {
+    const lab = createLab('nat');
+    const lvs = lab.host('lvs')!;
+    const extra = ip('192.168.137.99');
+    lvs.addAddr('eth1', extra, 24);
+    lvs.routes.add({ dst: ip('10.0.0.0'), prefix: 8, gw: ip('192.168.137.130'), dev: 'eth1', proto: 'boot', scope: 'global', src: extra, metric: null, type: 'unicast', onlink: false, owner: 'manual' });
+    lvs.routes.add({ dst: ip('10.0.0.0'), prefix: 16, gw: ip('192.168.137.130'), dev: 'eth1', proto: 'boot', scope: 'global', src: null, metric: null, type: 'unicast', onlink: false, owner: 'manual' });
+    expect(lvs.delAddr('eth1', extra, 24)).toBe('ok');
+    const left = lvs.routes.routes.filter((r) => r.dst === ip('10.0.0.0')).map((r) => r.prefix);
+    expect(left).toEqual([16]);
+  });
+});
