@@ -363,8 +363,9 @@ export class Host {
     // fib_del_ifaddr(): once the address is gone from the host, fib_sync_down_addr() kills
     // every route that names it as preferred source (`ip route add … src ADDR`), and
     // fib_flush() removes them. Gateway routes that became unreachable stay until a link event.
-    if (!this.allAddrs().some(({ a }) => a.addr === gone.addr)) this.routes.removeWhere((r) => r.src === gone.addr);
+    const flushed = this.allAddrs().some(({ a }) => a.addr === gone.addr) ? 0 : this.routes.removeWhere((r) => r.src === gone.addr).length;
     this.emit({ kind: 'addr', dev: devName });
+    if (flushed) this.emit({ kind: 'route' });
     return 'ok';
   }
 

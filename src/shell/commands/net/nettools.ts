@@ -279,14 +279,9 @@ class Ifc {
   }
 }
 
-/**
- * inet_del_ifa, then fib_sync_down_addr: once no device holds the address any more, the
- * routes that had it as preferred source (`route add -host VIP dev lo:0`) are flushed.
- */
+/** inet_del_ifa (the kernel flushes the routes that had it as preferred source, `route add -host VIP dev lo:0`). */
 function delAddr(h: Host, d: Dev, a: IfAddr): void {
   h.delAddr(d.name, a.addr, a.prefix);
-  if (h.allAddrs().some((x) => x.a.addr === a.addr)) return;
-  if (h.routes.removeWhere((r) => r.src === a.addr && r.proto !== 'kernel').length) h.emit({ kind: 'route' });
 }
 
 /** inet_abc_len: the classful prefix length of an address, -1 for multicast. */
