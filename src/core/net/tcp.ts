@@ -462,7 +462,11 @@ export class TcpSocket {
     this.stack.changed(this);
     const q = this.stack.host.net.q;
     this.twTimer = q.call(q.now + TIME_WAIT, TcpSocket.timeWaitOver, this);
-    this.onClosed?.();
+    const closed = this.onClosed;
+    // No callback runs after this point (a TIME_WAIT socket only re-ACKs a FIN, ignores RST,
+    // and its end or a power loss calls none), so let the application's closures go for the 60 s.
+    this.onEstablished = this.onData = this.onEof = this.onClosed = this.onError = undefined;
+    closed?.();
   }
 
   /** Remove the socket from the stack and cancel its timers. */
