@@ -28,7 +28,6 @@ import type { Timer } from '../sim/events.ts';
 import { SEC } from '../sim/events.ts';
 import { TcpFlag } from '../wire/types.ts';
 import type { Dest } from './dest.ts';
-import type { SchedResult } from './sched/sched.ts';
 import {
   CTPL_ASSURED, ConnF, DestF, Proto, TCP_STATE_ACTIVE, TCP_STATE_NAMES, TcpS, type FwdMethod,
 } from './types.ts';
@@ -79,13 +78,6 @@ export function nextTcpState(dir: Dir, flags: number, state: number): number {
 
 let nextConnId = 1;
 
-/** How a connection came to be (for a UI explaining scheduling). */
-export interface ConnOrigin {
-  /** The scheduler's decision, or null when a persistence template chose the server. */
-  readonly sched: SchedResult | null;
-  readonly template: Conn | null;
-}
-
 export class Conn {
   readonly id = nextConnId++;
   readonly proto: number;
@@ -118,7 +110,6 @@ export class Conn {
   toaDone = false;
   /** A FULLNAT local address record this connection holds. */
   laddrRef: { conns: number } | null = null;
-  origin: ConnOrigin | null = null;
   /** Removed from the table (expired). */
   dead = false;
 

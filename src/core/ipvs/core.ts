@@ -173,7 +173,6 @@ function schedPersist(ipvs: Ipvs, svc: Service, pkt: SchedPacket, mark: number):
   controlAdd(cp, ct);
   ipvs.put(ct);
   connStats(ipvs, cp, svc);
-  cp.origin = { sched: r, template: ct };
   log(ipvs, svc, cp, pkt.saddr, pkt.sport, r, ct, dest);
   return { cp, ignored: 1 };
 }
@@ -204,7 +203,6 @@ function schedule(ipvs: Ipvs, svc: Service, skb: Skb, pkt: SchedPacket): Schedul
     return { cp: null, ignored: -1, err: 'no FULLNAT local address available (ipvsadm --add-laddr)' };
   }
   connStats(ipvs, cp, svc);
-  cp.origin = { sched: r, template: null };
   log(ipvs, svc, cp, pkt.saddr, pkt.sport, r, null, dest);
   return { cp, ignored: 1 };
 }
