@@ -605,7 +605,7 @@ export class TcpStack {
     for (let parity = 0; parity <= 1; parity++) {
       let off = start - (start & 1) + parity;
       for (let i = 0; i < span; i += 2, off += 2) {
-        const p = lo + (off % span);
+        const p = (lo + (off % span)) | 0; // an int32 (Smi), not a float: port fields stay unboxed
         if (!this.conns.get(laddr, p, raddr, rport) && !this.portListened(p)) {
           this.portCursor = (this.portCursor + i + 2 + (this.host.rng.u32() & 0xe)) >>> 0;
           return p;
