@@ -170,9 +170,8 @@ export class Lab implements NetContext {
       }
       return no;
     }
-    const at = this.q.now + seg.latency;
-    if (single) this.q.call(at, this.deliverOne, single, frame, no, len);
-    else this.q.call(at, this.deliverMany, many!, frame, no, len);
+    if (single) this.q.callAfter(seg.latency, this.deliverOne, single, frame, no, len);
+    else this.q.callAfter(seg.latency, this.deliverMany, many!, frame, no, len);
     return no;
   }
 

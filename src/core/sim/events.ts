@@ -39,8 +39,73 @@ class Entry implements Timer {
   ) {}
 }
 
+/**
+ * Events scheduled a fixed delay after "now" (a segment's latency: every frame delivery) come
+ * due in the order they were scheduled, so they wait in a FIFO ring instead of the heap: no
+ * entry object per frame, no sifting. Each slot keeps its (time, sequence) and the next event
+ * is the least of the heap's first and the lanes' heads, so the order is the single heap's.
+ */
+class Lane {
+  private cap = 64;
+  private mask = 63;
+  private head = 0;
+  n = 0;
+  private at = new Float64Array(64);
+  private sq = new Float64Array(64);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private fn: ((a: any, b: any, c: any, d: any) => void)[] = new Array(64).fill(noop);
+  private a: unknown[] = new Array(64).fill(undefined);
+  private b: unknown[] = new Array(64).fill(undefined);
+  private c: unknown[] = new Array(64).fill(undefined);
+  private d: unknown[] = new Array(64).fill(undefined);
+  constructor(readonly delay: Micros) {}
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  push(at: Micros, seq: number, fn: (a: any, b: any, c: any, d: any) => void, a: unknown, b: unknown, c: unknown, d: unknown): void {
+    if (this.n === this.cap) this.grow();
+    const i = (this.head + this.n) & this.mask;
+    this.at[i] = at; this.sq[i] = seq; this.fn[i] = fn;
+    this.a[i] = a; this.b[i] = b; this.c[i] = c; this.d[i] = d;
+    this.n++;
+  }
+
+  headAt(): Micros { return this.at[this.head]; }
+  headSeq(): number { return this.sq[this.head]; }
+
+  /** Take the first event off and run it (the clock is already at its time). */
+  runHead(): void {
+    const i = this.head;
+    const fn = this.fn[i], a = this.a[i], b = this.b[i], c = this.c[i], d = this.d[i];
+    this.fn[i] = noop; this.a[i] = this.b[i] = this.c[i] = this.d[i] = undefined;
+    this.head = (i + 1) & this.mask;
+    this.n--;
+    fn(a, b, c, d);
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const at = new Float64Array(cap), sq = new Float64Array(cap);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const fn: ((a: any, b: any, c: any, d: any) => void)[] = new Array(cap).fill(noop);
+    const a: unknown[] = new Array(cap).fill(undefined), b: unknown[] = new Array(cap).fill(undefined);
+    const c: unknown[] = new Array(cap).fill(undefined), d: unknown[] = new Array(cap).fill(undefined);
+    for (let k = 0; k < this.n; k++) {
+      const i = (this.head + k) & this.mask;
+      at[k] = this.at[i]; sq[k] = this.sq[i]; fn[k] = this.fn[i];
+      a[k] = this.a[i]; b[k] = this.b[i]; c[k] = this.c[i]; d[k] = this.d[i];
+    }
+    this.at = at; this.sq = sq; this.fn = fn; this.a = a; this.b = b; this.c = c; this.d = d;
+    this.cap = cap; this.mask = cap - 1; this.head = 0;
+  }
+}
+
+function noop(): void { /* empty slot */ }
+
 export class EventQueue {
   private heap: Entry[] = [];
+  /** FIFO lanes by delay (a lab has one or two latencies). */
+  private lanes: Lane[] = [];
+  private laneCount = 0;
   private seq = 0;
   /** Cancelled entries still in the heap (lazy deletion); compacted when they dominate. */
   private cancelledCount = 0;
@@ -54,7 +119,7 @@ export class EventQueue {
   ran = 0;
 
   get now(): Micros { return this._now; }
-  get size(): number { return this.heap.length + this.farCount; }
+  get size(): number { return this.heap.length + this.farCount + this.laneCount; }
 
   /** Run `fn` at absolute virtual time `at` (clamped to now). */
   at(at: Micros, fn: () => void): Timer {
@@ -67,6 +132,20 @@ export class EventQueue {
    */
   call<A, B = undefined, C = undefined, D = undefined>(at: Micros, fn: (a: A, b: B, c: C, d: D) => void, a: A, b?: B, c?: C, d?: D): Timer {
     return this.push(at, fn, a, b, c, d);
+  }
+
+  /**
+   * `call(now + delay, fn, a, b, c, d)` for a delay that is the same for many events (a
+   * segment's latency): they wait in a FIFO lane, in the same order. Cannot be cancelled.
+   */
+  callAfter<A, B = undefined, C = undefined, D = undefined>(delay: Micros, fn: (a: A, b: B, c: C, d: D) => void, a: A, b?: B, c?: C, d?: D): void {
+    if (!(delay >= 0)) { this.push(this._now + delay, fn, a, b, c, d); return; }
+    const ls = this.lanes;
+    let lane: Lane | undefined;
+    for (let i = 0; i < ls.length; i++) if (ls[i].delay === delay) { lane = ls[i]; break; }
+    if (lane === undefined) { lane = new Lane(delay); ls.push(lane); }
+    lane.push(this._now + delay, this.seq++, fn, a, b, c, d);
+    this.laneCount++;
   }
 
   /** Run `fn` after `delay` microseconds. */
@@ -171,9 +250,14 @@ export class EventQueue {
     const ks = this.farKeys;
     for (;;) {
       while (h.length && h[0].cancelled) { this.pop(); this.cancelledCount--; }
-      // A bucket starting at or before the heap's first event may hold earlier events.
-      if (ks.length && (h.length === 0 || ks[0] * BUCKET <= h[0].at)) { this.refill(); continue; }
-      return h.length ? h[0].at : Infinity;
+      let t = h.length ? h[0].at : Infinity;
+      if (this.laneCount) {
+        const ls = this.lanes;
+        for (let i = 0; i < ls.length; i++) if (ls[i].n && ls[i].headAt() < t) t = ls[i].headAt();
+      }
+      // A bucket starting at or before the first event may hold earlier events.
+      if (ks.length && ks[0] * BUCKET <= t) { this.refill(); continue; }
+      return t;
     }
   }
 
@@ -181,6 +265,24 @@ export class EventQueue {
   runNext(limit: Micros = Infinity): boolean {
     const t = this.peekTime();
     if (t > limit) return false;
+    if (this.laneCount) {
+      // The least (time, sequence) among the heap's first event and the lanes' heads.
+      const h = this.heap;
+      let best: Lane | null = null;
+      let bestSeq = h.length && h[0].at === t ? h[0].seq : Infinity;
+      const ls = this.lanes;
+      for (let i = 0; i < ls.length; i++) {
+        const l = ls[i];
+        if (l.n && l.headAt() === t && l.headSeq() < bestSeq) { best = l; bestSeq = l.headSeq(); }
+      }
+      if (best !== null) {
+        this._now = t;
+        this.ran++;
+        this.laneCount--;
+        best.runHead();
+        return true;
+      }
+    }
     const e = this.pop()!;
     this._now = e.at;
     this.ran++;
