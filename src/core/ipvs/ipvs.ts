@@ -21,7 +21,7 @@ import type { Host } from '../net/host.ts';
 import { MODULE_HOOKS } from '../net/host.ts';
 import { modprobe } from '../services/kmod.ts';
 import { Hook, NfPri, type Skb } from '../netfilter/hooks.ts';
-import { SEC } from '../sim/events.ts';
+import { SEC, objectArray } from '../sim/events.ts';
 import type { Rng } from '../sim/rng.ts';
 import { fmtIp, type Ipv4Addr } from '../wire/types.ts';
 import { Conn, ConnTable, controlDel, unbindDest } from './conn.ts';
@@ -115,7 +115,7 @@ export class Ipvs {
   readonly sync: SyncDaemons = new SyncDaemons(this);
   /** net.ipv4.vs.* values. */
   readonly sys: Record<string, { value: number }> = {};
-  private readonly decisionLog: Decision[] = [];
+  private readonly decisionLog: Decision[] = objectArray<Decision>();
   private decisionNext = 0;
   private decisionCount = 0;
   private readonly listeners = new Set<(what: string) => void>();

@@ -101,10 +101,21 @@ class Lane {
 
 function noop(): void { /* empty slot */ }
 
+/**
+ * An empty array that already holds objects as far as V8 is concerned (a `[]` literal starts
+ * as an array of small integers and changes kind at its first push): code optimised on a used
+ * queue then does not deoptimise on the first push into a new lab's queue.
+ */
+export function objectArray<T>(): T[] {
+  const a = [null] as unknown as T[];
+  a.length = 0;
+  return a;
+}
+
 export class EventQueue {
-  private heap: Entry[] = [];
+  private heap: Entry[] = objectArray<Entry>();
   /** FIFO lanes by delay (a lab has one or two latencies). */
-  private lanes: Lane[] = [];
+  private lanes: Lane[] = objectArray<Lane>();
   private laneCount = 0;
   private seq = 0;
   /** Cancelled entries still in the heap (lazy deletion); compacted when they dominate. */
