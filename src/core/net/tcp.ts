@@ -173,12 +173,17 @@ export class TcpSocket {
     // Reprs are immutable: segments sent in the same millisecond with the same echo share one list.
     const val = this.tsVal();
     const c = this.tsOpts;
-    if (c !== null && c.val === val && c.ecr === this.tsRecent) return c.list;
+    if (c !== null && this.tsOptsVal === val && this.tsOptsEcr === this.tsRecent) return c;
     const list = [NOP, NOP, { kind: 'ts', val, ecr: this.tsRecent }] as const;
-    this.tsOpts = { val, ecr: this.tsRecent, list };
+    this.tsOpts = list;
+    this.tsOptsVal = val;
+    this.tsOptsEcr = this.tsRecent;
     return list;
   }
-  private tsOpts: { val: number; ecr: number; list: readonly TcpOption[] } | null = null;
+  // The last list and its TSval/TSecr, in fields of their own (no cache record per new list).
+  private tsOpts: readonly TcpOption[] | null = null;
+  private tsOptsVal = 0;
+  private tsOptsEcr = 0;
 
   /** Build and send one segment. */
   emit(flags: number, seq: number, data: Uint8Array, track: boolean): void {

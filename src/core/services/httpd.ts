@@ -175,7 +175,8 @@ export class Httpd implements ServiceImpl {
     const now = this.host.net.epochUs + this.host.now;
     const nowS = Math.floor(now / SEC);
     const server = this.host.packages.has('mod_ssl') ? `${HTTPD_VERSION} OpenSSL/3.0.7` : HTTPD_VERSION;
-    let path = req.path.split('?')[0];
+    const qm = req.path.indexOf('?');
+    let path = qm < 0 ? req.path : req.path.slice(0, qm);
     if (path.includes('%')) { try { path = decodeURIComponent(path); } catch { /* keep raw */ } }
     let file = this.docRoot + (path.startsWith('/') ? path : '/' + path);
     let status = 200;
