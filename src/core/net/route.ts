@@ -30,7 +30,7 @@ export class RouteTable {
 
   add(r: Route): 'ok' | 'exists' {
     if (this.routes.some((x) => sameKey(x, r))) return 'exists';
-    this.routes.push(r);
+    this.routes.push(canon(r));
     this.sort();
     this.gen++;
     return 'ok';
@@ -39,7 +39,7 @@ export class RouteTable {
   /** Replace-or-add (`ip route replace`). */
   replace(r: Route): void {
     const i = this.routes.findIndex((x) => sameKey(x, r));
-    if (i >= 0) this.routes[i] = r; else this.routes.push(r);
+    if (i >= 0) this.routes[i] = canon(r); else this.routes.push(canon(r));
     this.sort();
     this.gen++;
   }
@@ -83,6 +83,11 @@ export class RouteTable {
     // default routes first, then by prefix address, then longer prefix first, then metric.
     this.routes.sort((a, b) => (a.dst - b.dst) || (b.prefix - a.prefix) || ((a.metric ?? 0) - (b.metric ?? 0)));
   }
+}
+
+/** The table's own copy, always built in one property order: one hidden class for every route, so lookups stay monomorphic. */
+function canon(r: Route): Route {
+  return { dst: r.dst, prefix: r.prefix, gw: r.gw, dev: r.dev, proto: r.proto, scope: r.scope, src: r.src, metric: r.metric, type: r.type, onlink: r.onlink, owner: r.owner };
 }
 
 function sameKey(a: Route, b: Route): boolean {
