@@ -93,8 +93,8 @@ export default memo(function Controls() {
       </div>
       {slow && (
         <div className="slowhint" role="status">
-          <span>{t('anim.slow')}</span>
-          <button type="button" className="btn btn--small" onClick={() => setMode({ animate: false })}>{t('anim.full')}</button>
+          <span className="sr-only">{t('anim.slow')}</span>
+          <button type="button" className="btn btn--small btn--accent" title={t('anim.slow')} onClick={() => setMode({ animate: false })}>{t('anim.full')}</button>
         </div>
       )}
       {travelling && (
