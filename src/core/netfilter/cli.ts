@@ -11,6 +11,7 @@
  *
  * Pure: argv in, {stdout, stderr, status} out. Never throws for bad input.
  */
+import { clock, DAY_NAMES, MONTH_NAMES, utcFields } from '../sim/calendar.ts';
 import { fmtIp, maskPrefix, parseIpv4, prefixMask } from '../wire/types.ts';
 import {
   DEFAULT_SERVICES, IptError, MATCHES, STANDARD_TARGETS, TARGETS, isTargetName, parseProtocol, parseServices, perr, protoName,
@@ -1107,14 +1108,11 @@ function listRules(t: Table, p: Parsed, o: Out, ctx: IptContext): void {
 
 // ---- iptables-save ------------------------------------------------------------------------------
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** C ctime() without the newline (UTC: the lab's hosts run in UTC). */
 export function ctime(epochS: number): string {
-  const d = new Date(epochS * 1000);
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+  const f = utcFields(epochS);
+  return `${DAY_NAMES[f.weekday]} ${MONTH_NAMES[f.month]} ${String(f.day).padStart(2)} ${clock(f)} ${f.year}`;
 }
 
 /** The save text of one table. */

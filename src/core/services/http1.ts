@@ -3,6 +3,7 @@
  * block complete, response building, and RFC 7231 dates. (The capture pane's dissector
  * recognises the same bytes independently, in wire/.)
  */
+import { imfDate } from '../sim/calendar.ts';
 
 export interface HttpRequest {
   method: string;
@@ -26,22 +27,14 @@ export interface HttpResponse {
   consumed: number;
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** "Tue, 14 May 2024 08:00:00 GMT" */
 let lastDateS = -1, lastDate = '';
 export function httpDate(epochS: number): string {
   if (epochS === lastDateS) return lastDate;
   lastDateS = epochS;
-  return (lastDate = formatHttpDate(epochS));
+  return (lastDate = imfDate(epochS));
 }
 
-function formatHttpDate(epochS: number): string {
-  const d = new Date(epochS * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${DAYS[d.getUTCDay()]}, ${p(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} GMT`;
-}
 
 export const REASONS: Record<number, string> = {
   200: 'OK', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified', 400: 'Bad Request', 403: 'Forbidden',

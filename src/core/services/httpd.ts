@@ -10,6 +10,7 @@
  * HTTPS is a TLS-shaped exchange without real cryptography (see wire/tls.ts): the records
  * are what a capture shows, the "encrypted" payload is opaque bytes.
  */
+import { clock, MONTH_NAMES, utcFields } from '../sim/calendar.ts';
 import { SEC, type Timer } from '../sim/events.ts';
 import type { Host } from '../net/host.ts';
 import type { TcpSocket, Listener } from '../net/tcp.ts';
@@ -26,16 +27,13 @@ const ROTATE_BYTES = 1 << 20;
 /** Time Apache takes to turn a request around (µs): what the capture shows between GET and 200. */
 const SERVICE_TIME = 450;
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** [14/May/2024:08:00:01 +0000] */
 let lastClfS = -1, lastClf = '';
 export function clfDate(epochS: number): string {
   if (epochS === lastClfS) return lastClf;
   lastClfS = epochS;
-  const d = new Date(epochS * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return (lastClf = `[${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000]`);
+  const f = utcFields(epochS);
+  return (lastClf = `[${String(f.day).padStart(2, '0')}/${MONTH_NAMES[f.month]}/${f.year}:${clock(f)} +0000]`);
 }
 
 interface ListenSpec { addr: number; port: number; https: boolean }

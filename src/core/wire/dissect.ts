@@ -23,6 +23,7 @@
  *
  * Never throws: bytes that do not decode become a "Data" layer and a `problems` entry.
  */
+import { clock, MONTH_NAMES, utcFields } from '../sim/calendar.ts';
 import * as bytesM from './bytes.ts';
 import * as checksumM from './checksum.ts';
 import * as httpM from './http.ts';
@@ -679,13 +680,11 @@ function echoFields(b: Uint8Array, o: number): Field[] {
   ];
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** "Nov 25, 2026 23:08:50.076307000 UTC", Wireshark's absolute time format. */
 export function fmtAbsTime(us: number): string {
-  const d = new Date(Math.floor(us / 1000));
-  const p2 = (n: number) => String(n).padStart(2, '0');
+  const f = utcFields(Math.floor(us / 1e6));
   const frac = String(Math.round(us % 1e6) * 1000).padStart(9, '0');
-  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')}, ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${frac} UTC`;
+  return `${MONTH_NAMES[f.month]} ${String(f.day).padStart(2, ' ')}, ${f.year} ${clock(f)}.${frac} UTC`;
 }
 
 /**

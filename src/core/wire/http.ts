@@ -8,6 +8,7 @@
  * limits and obsolete line folding are left out: nothing in the lab sends them.
  * Text is Latin-1 both ways (header bytes are ASCII, and a body that is not survives).
  */
+import { imfDate } from '../sim/calendar.ts';
 import * as bytesM from './bytes.ts';
 
 // Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
@@ -62,7 +63,7 @@ export function header(msg: { readonly headers: HttpHeaders }, name: string): st
 
 /** An IMF-fixdate ("Wed, 25 Nov 2026 23:08:50 GMT") for virtual time `ms` since the Unix epoch. */
 export function httpDate(ms: number): string {
-  return new Date(ms).toUTCString();
+  return imfDate(ms / 1000);
 }
 
 function serialize(startLine: string, headers: HttpHeaders, body: Uint8Array): Uint8Array {

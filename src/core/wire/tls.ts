@@ -11,6 +11,7 @@
  * `scanTlsRecords` is the other direction: a structural walk for the dissector, naming the
  * messages as Wireshark's Info column does.
  */
+import { utcFields } from '../sim/calendar.ts';
 import * as bytesM from './bytes.ts';
 
 // Bound once rather than read through the import at each use: see "Imports on the hot path" in bytes.ts.
@@ -278,9 +279,9 @@ function derInt(bytes: Uint8Array): Uint8Array {
   return b[0] >= 0x80 ? tlv(0x02, [0], b) : tlv(0x02, b);
 }
 function utcTime(ms: number): Uint8Array {
-  const d = new Date(ms);
+  const f = utcFields(ms / 1000);
   const p = (n: number) => String(n).padStart(2, '0');
-  const s = `${p(d.getUTCFullYear() % 100)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+  const s = `${p(f.year % 100)}${p(f.month + 1)}${p(f.day)}${p(f.hours)}${p(f.minutes)}${p(f.seconds)}Z`;
   return tlv(0x17, fromLatin1(s));
 }
 
