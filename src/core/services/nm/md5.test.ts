@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/rng.ts';
-import { keyfileUuid, md5, toHex, uuidV3, uuidV4 } from './md5.ts';
+import { keyfileUuid, md5, md5Hex, toHex, uuidV3, uuidV4 } from './md5.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -14,7 +14,7 @@ describe('md5', () => {
     ['abcdefghijklmnopqrstuvwxyz', 'c3fcd3d76192e4007dfb496cca67e13b'],
     ['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 'd174ab98d277d9f5a5611c2c9f419d9f'],
     ['12345678901234567890123456789012345678901234567890123456789012345678901234567890', '57edf4a22be3c955ac49da2e2107b67a'],
-  ])('md5(%j)', (s, h) => expect(toHex(md5(enc(s)))).toBe(h));
+  ])('md5(%j)', (s, h) => { expect(toHex(md5(enc(s)))).toBe(h); expect(md5Hex(enc(s))).toBe(h); });
 
   it('handles the 55/56/64-byte padding boundaries', () => {
     expect(toHex(md5(enc('x'.repeat(55))))).toBe('04364420e25c512fd958a70738aa8f72');

@@ -52,6 +52,11 @@ export function toHex(b: Uint8Array): string {
   return s;
 }
 
+/** Lower-case hex MD5 of `data` (keepalived's HTTP_GET/SSL_GET `digest`, genhash). */
+export function md5Hex(data: Uint8Array): string {
+  return toHex(md5(data));
+}
+
 function fmtUuid(b: Uint8Array): string {
   const h = toHex(b);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
