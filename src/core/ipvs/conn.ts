@@ -313,10 +313,18 @@ export function udpStateTransition(c: Conn, dir: Dir, udpTimeout: number): void 
   if (dir === Dir.OUTPUT) assureTemplate(c);
 }
 
-/** ip_vs_bind_dest(): counters and the OVERLOAD upper threshold. */
-export function bindDest(c: Conn, d: Dest): void {
+/**
+ * ip_vs_bind_dest(): counters and the OVERLOAD upper threshold. A connection the sync daemon
+ * created (`sync`) keeps the master's activity flag and takes its forwarding method from the
+ * backup's dest.
+ */
+export function bindDest(c: Conn, d: Dest, sync = false): void {
   let cf = d.connFlags;
   if (c.proto !== Proto.UDP) cf &= ~ConnF.ONE_PACKET;
+  if (sync) {
+    if (!c.template) cf &= ~ConnF.INACTIVE;
+    c.flags &= ~(ConnF.FWD_MASK | ConnF.NOOUTPUT);
+  }
   c.flags |= cf;
   c.dest = d;
   d.refs++;

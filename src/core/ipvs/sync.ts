@@ -36,10 +36,10 @@ import { SEC, type Timer } from '../sim/events.ts';
 import type { UdpSocket } from '../net/udp.ts';
 import type { Skb } from '../netfilter/hooks.ts';
 import { IpProto, type Ipv4Addr } from '../wire/types.ts';
-import { Conn } from './conn.ts';
+import { bindDest, Conn } from './conn.ts';
 import type { Dest } from './dest.ts';
 import type { Ipvs } from './ipvs.ts';
-import { ConnF, DestF, Proto, TCP_STATE_NAMES, TCP_TIMEOUTS, TcpS } from './types.ts';
+import { ConnF, Proto, TCP_STATE_NAMES, TCP_TIMEOUTS, TcpS } from './types.ts';
 
 export const SYNC_PROTO_VER = 1;
 export const SYNC_HEADER_LEN = 8;
@@ -360,7 +360,7 @@ export class SyncDaemons {
     } else {
       const dest = this.findDest(s);
       cp = new Conn(s.protocol, s.caddr, s.cport, s.vaddr, s.vport, s.daddr, s.dport, flags, s.fwmark, ipvs.host.now);
-      if (dest) bindSyncDest(cp, dest);
+      if (dest) bindDest(cp, dest, true);
       ipvs.conns.hash(cp);
       this.stats.created++;
     }
@@ -384,20 +384,3 @@ export class SyncDaemons {
   }
 }
 
-/** ip_vs_bind_dest() for a connection created by the sync daemon: it keeps the master's activity. */
-function bindSyncDest(c: Conn, d: Dest): void {
-  let cf = d.connFlags;
-  if (c.proto !== Proto.UDP) cf &= ~ConnF.ONE_PACKET;
-  if (!c.template) cf &= ~ConnF.INACTIVE;
-  c.flags &= ~(ConnF.FWD_MASK | ConnF.NOOUTPUT);
-  c.flags |= cf;
-  c.dest = d;
-  d.refs++;
-  if (!c.template) {
-    if (!(c.flags & ConnF.INACTIVE)) d.activeConns++;
-    else d.inactConns++;
-  } else {
-    d.persistConns++;
-  }
-  if (d.uThreshold !== 0 && d.totalConns >= d.uThreshold) d.flags |= DestF.OVERLOAD;
-}
