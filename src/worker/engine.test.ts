@@ -1,37 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { LabEngine, type EngineHost } from './engine.ts';
+import { LabEngine } from './engine.ts';
+import { fakeLoop } from './fakeLoop.ts';
 import type { FromWorker, Query, QueryResult, ToWorker } from './protocol.ts';
 
 /** A fake page and event loop: real time is a number we move by hand. */
 function harness() {
-  let now = 0;
-  const msgs: FromWorker[] = [];
-  const tasks: (() => void)[] = [];
-  const timers: { at: number; fn: () => void; dead: boolean }[] = [];
-  const host: EngineHost = {
-    post: (m) => { msgs.push(m); },
-    soon: (fn) => { tasks.push(fn); },
-    later: (fn, ms) => { const t = { at: now + ms, fn, dead: false }; timers.push(t); return () => { t.dead = true; }; },
-    now: () => now,
-  };
+  const { host, msgs, run } = fakeLoop();
   const engine = new LabEngine(host);
   let reqId = 0;
   const h = {
     engine, msgs,
     send(m: ToWorker) { engine.handle(m); },
     /** Run the loop for `ms` of fake real time. */
-    run(ms: number) {
-      const end = now + ms;
-      for (let guard = 0; guard < 1_000_000; guard++) {
-        if (tasks.length) { now += 0.5; tasks.shift()!(); continue; }
-        const live = timers.filter((t) => !t.dead).sort((a, b) => a.at - b.at);
-        const t = live[0];
-        if (!t || t.at > end) { now = end; return; }
-        now = Math.max(now, t.at);
-        t.dead = true;
-        t.fn();
-      }
-    },
+    run,
     ask<N extends Query['q']>(q: Extract<Query, { q: N }>): QueryResult[N] {
       const id = ++reqId;
       engine.handle({ t: 'req', id, query: q });
