@@ -13,9 +13,10 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const example = /## Writing a lab[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
 const dir = mkdtempSync(join(tmpdir(), 'lvslab-readme-'));
+let files = 0;
 
 function check(guide: unknown): { code: number | null; out: string } {
-  const f = join(dir, `g${Math.random().toString(36).slice(2)}.json`);
+  const f = join(dir, `guide${++files}.json`);
   writeFileSync(f, JSON.stringify(guide));
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/labs/cli.ts'), 'check', f], { encoding: 'utf8', cwd: ROOT });
   return { code: r.status, out: r.stdout + r.stderr };
