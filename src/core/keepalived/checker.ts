@@ -40,7 +40,7 @@ import {
   FWD, IPVS_WEIGHT_LIMIT, fmtRs, fmtVs, trio,
   type CheckerConf, type GlobalDefs, type RealServerConf, type VirtualServerConf,
 } from './conf.ts';
-import { md5Hex } from '../services/nm/md5.ts';
+import { md5Hex } from '../util/hash.ts';
 import { runMisc, type MiscRun } from './misc.ts';
 
 const BOOTSTRAP_DELAY = 1_000_000;

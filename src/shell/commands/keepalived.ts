@@ -12,7 +12,7 @@
  */
 import { KEEPALIVED_CONF, parseFor, validateCheck, validateVrrp, type HostInfo } from '../../core/keepalived/conf.ts';
 import { KEEPALIVED_VERSION, keepalivedOf } from '../../core/keepalived/daemon.ts';
-import { md5Hex } from '../../core/services/nm/md5.ts';
+import { md5Hex } from '../../core/util/hash.ts';
 import type { Host } from '../../core/net/host.ts';
 import { parseHttpResponse } from '../../core/services/http1.ts';
 import { tlsClientSession } from '../../core/services/tlsSession.ts';

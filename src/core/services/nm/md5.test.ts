@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/rng.ts';
-import { keyfileUuid, md5, md5Hex, toHex, uuidV3, uuidV4 } from './md5.ts';
+import { md5, md5Hex, toHex } from '../../util/hash.ts';
+import { keyfileUuid, uuidV3, uuidV4 } from './md5.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
